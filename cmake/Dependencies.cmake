@@ -1,0 +1,59 @@
+# Every dependency is a Debian 12 package; scripts/setup installs the missing ones.
+# A missing package fails the configure step with the package name to install.
+
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+
+function(paybench_require_package found debian_package)
+  if(NOT ${found})
+    message(FATAL_ERROR "Debian package ${debian_package} is missing: run scripts/setup "
+                        "(or apt-get install ${debian_package})")
+  endif()
+endfunction()
+
+find_package(benchmark CONFIG QUIET)
+paybench_require_package(benchmark_FOUND libbenchmark-dev)
+
+find_package(GTest CONFIG QUIET)
+paybench_require_package(GTest_FOUND libgtest-dev)
+
+find_package(fmt CONFIG QUIET)
+paybench_require_package(fmt_FOUND libfmt-dev)
+
+find_package(nlohmann_json CONFIG QUIET)
+paybench_require_package(nlohmann_json_FOUND nlohmann-json3-dev)
+
+find_package(CLI11 CONFIG QUIET)
+paybench_require_package(CLI11_FOUND libcli11-dev)
+
+find_path(PAYBENCH_MUSTACHE_INCLUDE_DIR kainjow/mustache.hpp)
+paybench_require_package(PAYBENCH_MUSTACHE_INCLUDE_DIR libkainjow-mustache-dev)
+
+# The allocators are not linked: `paybench run --allocator NAME` re-executes the binary with the
+# library in LD_PRELOAD. Configure records where each library lives so the run can check that it
+# is installed and preload exactly that file.
+pkg_check_modules(JEMALLOC QUIET jemalloc)
+paybench_require_package(JEMALLOC_FOUND libjemalloc-dev)
+pkg_check_modules(TCMALLOC_MINIMAL QUIET libtcmalloc_minimal)
+paybench_require_package(TCMALLOC_MINIMAL_FOUND libgoogle-perftools-dev)
+find_package(mimalloc CONFIG QUIET)
+paybench_require_package(mimalloc_FOUND libmimalloc-dev)
+
+function(paybench_find_shared_library out_var library_name debian_package)
+  find_library(_path NAMES ${library_name} NO_CACHE)
+  if(NOT _path)
+    message(FATAL_ERROR "${library_name} not found: install ${debian_package} (scripts/setup)")
+  endif()
+  # Preload the versioned file that the symlink names, as the loader would.
+  file(REAL_PATH "${_path}" _real)
+  set(${out_var} "${_real}" PARENT_SCOPE)
+endfunction()
+
+paybench_find_shared_library(PAYBENCH_JEMALLOC_LIBRARY jemalloc libjemalloc-dev)
+paybench_find_shared_library(PAYBENCH_TCMALLOC_LIBRARY tcmalloc_minimal libgoogle-perftools-dev)
+paybench_find_shared_library(PAYBENCH_MIMALLOC_LIBRARY mimalloc libmimalloc-dev)
+
+# End-to-end tests validate output with Debian's Python and its packages (python3-jsonschema,
+# and python3-scipy for Google Benchmark's compare.py), not with a Python from elsewhere on PATH.
+find_program(PAYBENCH_TEST_PYTHON python3 PATHS /usr/bin NO_DEFAULT_PATH)
+find_file(PAYBENCH_GBENCH_COMPARE compare.py PATHS /usr/share/benchmark NO_DEFAULT_PATH)
