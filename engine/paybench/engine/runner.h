@@ -1,0 +1,34 @@
+// Runs benchmark instances on Google Benchmark and collects every repetition into a result.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "paybench/engine/registry.h"
+#include "paybench/reports/comparisons.h"
+#include "paybench/reports/result.h"
+
+namespace paybench::engine {
+
+struct RunSettings {
+  int repetitions = 5;
+  double min_time_s = 0.05;  // Google Benchmark's minimum measuring time per repetition
+  std::string suite;         // recorded in the result's context
+  std::string command_line;  // recorded in the result's context
+  bool show_progress = false;
+  std::string progress_prefix;
+};
+
+// Measures `instances` in this process under the allocator that is active in it. Repetitions
+// of all instances run in random interleaved order, so that a slow phase of a noisy machine
+// spreads over every variant instead of falling on one. A benchmark that fails becomes a run
+// with error_occurred set; the others go on. The result has no comparisons yet: see
+// comparison_requests().
+reports::Result run_benchmarks(const std::vector<BenchmarkInstance>& instances,
+                               const RunSettings& settings);
+
+// The comparisons that the workloads of `instances` declare.
+std::vector<reports::ComparisonRequest> comparison_requests(
+    const std::vector<BenchmarkInstance>& instances);
+
+}  // namespace paybench::engine

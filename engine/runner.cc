@@ -1,0 +1,239 @@
+#include "paybench/engine/runner.h"
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <exception>
+#include <map>
+#include <string>
+#include <tuple>
+#include <utility>
+
+#include "paybench/engine/allocator.h"
+#include "paybench/engine/idle_thread.h"
+#include "paybench/engine/machine_context.h"
+#include "paybench/engine/progress.h"
+#include "paybench/engine/state.h"
+
+namespace paybench::engine {
+namespace {
+
+using benchmark::BenchmarkReporter;
+
+const char* time_unit_name(benchmark::TimeUnit unit) {
+  switch (unit) {
+    case benchmark::kNanosecond: return "ns";
+    case benchmark::kMicrosecond: return "us";
+    case benchmark::kMillisecond: return "ms";
+    case benchmark::kSecond: return "s";
+  }
+  return "ns";
+}
+
+// Key that identifies an instance among Google Benchmark's runs: the registered name (which
+// has no thread count) and the thread count.
+using InstanceKey = std::pair<std::string, std::int64_t>;
+
+// Receives Google Benchmark's reports and turns each run into a reports::BenchmarkRun carrying
+// the workload, variant and parameters it came from.
+class CollectingReporter : public BenchmarkReporter {
+ public:
+  CollectingReporter(const std::map<InstanceKey, const BenchmarkInstance*>& instances,
+                     ProgressLine& progress)
+      : instances_(instances), progress_(progress) {}
+
+  bool ReportContext(const Context& context) override {
+    context_ = collect_context(context);
+    return true;
+  }
+
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const Run& run : runs) {
+      runs_.push_back(convert(run));
+      if (run.run_type == Run::RT_Iteration) progress_.on_run_done();
+    }
+  }
+
+  reports::Context& context() { return context_; }
+  std::vector<reports::BenchmarkRun>& runs() { return runs_; }
+
+ private:
+  reports::BenchmarkRun convert(const Run& run) const {
+    const BenchmarkInstance& instance =
+        *instances_.at({run.run_name.function_name, run.threads});
+
+    reports::BenchmarkRun result;
+    result.run_name = instance.name();
+    result.family_index = run.family_index;
+    result.per_family_instance_index = run.per_family_instance_index;
+    result.repetitions = run.repetitions;
+    result.threads = run.threads;
+    result.error_occurred = run.error_occurred;
+    result.error_message = run.error_message;
+    result.iterations = run.iterations;
+    result.time_unit = time_unit_name(run.time_unit);
+    result.label = run.report_label;
+
+    const bool is_aggregate = run.run_type == Run::RT_Aggregate;
+    result.run_type = is_aggregate ? reports::RunType::kAggregate : reports::RunType::kIteration;
+    result.name = is_aggregate ? result.run_name + "_" + run.aggregate_name : result.run_name;
+    result.repetition_index = is_aggregate ? 0 : run.repetition_index;
+
+    // As Google Benchmark's JSON reporter: a percentage aggregate (cv) is not a time per
+    // iteration, so it is reported unscaled.
+    const bool is_percentage = is_aggregate && run.aggregate_unit == benchmark::kPercentage;
+    if (is_aggregate) {
+      result.aggregate_name = run.aggregate_name;
+      result.aggregate_unit = is_percentage ? "percentage" : "time";
+    }
+    result.real_time = is_percentage ? run.real_accumulated_time : run.GetAdjustedRealTime();
+    result.cpu_time = is_percentage ? run.cpu_accumulated_time : run.GetAdjustedCPUTime();
+
+    for (const auto& [name, counter] : run.counters) result.counters[name] = counter.value;
+
+    result.family = instance.workload->family;
+    result.workload = instance.workload->name;
+    result.variant = instance.variant->name;
+    result.params = instance.params;
+    result.allocator = context_.allocators.empty() ? "" : context_.allocators.front().name;
+    return result;
+  }
+
+  const std::map<InstanceKey, const BenchmarkInstance*>& instances_;
+  ProgressLine& progress_;
+  reports::Context context_;
+  std::vector<reports::BenchmarkRun> runs_;
+};
+
+// Passes the run settings to Google Benchmark through its own flags, which it reads only in
+// Initialize(). Repetition count and minimum time are global so that benchmark names do not
+// get Google Benchmark's "/repeats:N" and "/min_time:X" suffixes.
+void configure_google_benchmark(const RunSettings& settings) {
+  std::vector<std::string> flags = {
+      "paybench",
+      "--benchmark_repetitions=" + std::to_string(settings.repetitions),
+      "--benchmark_min_time=" + std::to_string(settings.min_time_s),
+      "--benchmark_enable_random_interleaving=true",
+      "--benchmark_report_aggregates_only=false",
+      "--benchmark_display_aggregates_only=false",
+  };
+  std::vector<char*> argv;
+  for (std::string& flag : flags) argv.push_back(flag.data());
+  int argc = static_cast<int>(argv.size());
+  benchmark::Initialize(&argc, argv.data());
+}
+
+// The body Google Benchmark calls: runs the variant through paybench's State and reports the
+// measured region's allocations. Exceptions become the benchmark's error instead of ending the
+// process.
+void run_instance(benchmark::State& benchmark_state, const BenchmarkInstance& instance,
+                  ProgressLine& progress, const std::string& progress_name) {
+  if (benchmark_state.thread_index() == 0) progress.on_benchmark_start(progress_name);
+
+  State state(benchmark_state, instance.params);
+  try {
+    instance.variant->run(state);
+  } catch (const std::exception& error) {
+    state.skip_with_error(std::string("uncaught exception: ") + error.what());
+    return;
+  }
+
+  const bool loop_skipped = !state.measured_loop_finished() && !state.error_occurred();
+  if (loop_skipped) {
+    state.skip_with_error("variant '" + instance.variant->name +
+                          "' returned without running its measured loop to the end");
+    return;
+  }
+
+  // Each thread reports its own counts; Google Benchmark sums the threads' counters and
+  // kAvgIterations divides by the iterations of all threads together.
+  const AllocationCounts measured = state.measured_allocations();
+  state.counters()["allocs_per_op"] =
+      benchmark::Counter(static_cast<double>(measured.allocations), benchmark::Counter::kAvgIterations);
+  state.counters()["bytes_per_op"] =
+      benchmark::Counter(static_cast<double>(measured.bytes), benchmark::Counter::kAvgIterations);
+}
+
+// Returns the runs grouped by instance, in the order of `instances`. Google Benchmark reports
+// interleaved repetitions in random order; readers of the result expect each benchmark's
+// repetitions together, followed by its aggregates, as Google Benchmark writes them without
+// interleaving. Within an instance the reported order is kept.
+std::vector<reports::BenchmarkRun> in_instance_order(std::vector<reports::BenchmarkRun> runs,
+                                                     const std::vector<BenchmarkInstance>& instances) {
+  std::map<std::string, std::size_t> position;
+  for (std::size_t i = 0; i < instances.size(); ++i) position.emplace(instances[i].name(), i);
+
+  std::stable_sort(runs.begin(), runs.end(), [&](const auto& a, const auto& b) {
+    const bool a_is_aggregate = a.run_type == reports::RunType::kAggregate;
+    const bool b_is_aggregate = b.run_type == reports::RunType::kAggregate;
+    return std::tie(position.at(a.run_name), a_is_aggregate) <
+           std::tie(position.at(b.run_name), b_is_aggregate);
+  });
+  return runs;
+}
+
+}  // namespace
+
+reports::Result run_benchmarks(const std::vector<BenchmarkInstance>& instances,
+                               const RunSettings& settings) {
+  // Started first, so every measurement below runs in a multi-threaded process.
+  IdleThread idle_thread;
+
+  configure_google_benchmark(settings);
+  const int total_runs = static_cast<int>(instances.size()) * settings.repetitions;
+  ProgressLine progress(settings.show_progress, total_runs, settings.progress_prefix);
+
+  std::map<InstanceKey, const BenchmarkInstance*> by_key;
+  std::vector<std::string> progress_names;
+  progress_names.reserve(instances.size());
+  for (const BenchmarkInstance& instance : instances) progress_names.push_back(instance.name());
+
+  for (std::size_t i = 0; i < instances.size(); ++i) {
+    const BenchmarkInstance& instance = instances[i];
+    const std::string registered_name = instance.name_without_threads();
+    by_key[{registered_name, instance.threads}] = &instance;
+
+    const std::string& progress_name = progress_names[i];
+    benchmark::RegisterBenchmark(registered_name.c_str(),
+                                 [&instance, &progress, &progress_name](benchmark::State& state) {
+                                   run_instance(state, instance, progress, progress_name);
+                                 })
+        ->Threads(instance.threads)
+        ->UseRealTime()
+        ->Unit(benchmark::kNanosecond);
+  }
+
+  CollectingReporter reporter(by_key, progress);
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::ClearRegisteredBenchmarks();
+  progress.finish();
+
+  reports::Result result;
+  result.context = std::move(reporter.context());
+  result.benchmarks = in_instance_order(std::move(reporter.runs()), instances);
+  result.context.suite = settings.suite;
+  result.context.repetitions = settings.repetitions;
+  result.context.min_time_s = settings.min_time_s;
+  result.context.command_line = settings.command_line;
+  return result;
+}
+
+std::vector<reports::ComparisonRequest> comparison_requests(
+    const std::vector<BenchmarkInstance>& instances) {
+  std::vector<const Workload*> workloads;
+  for (const BenchmarkInstance& instance : instances) {
+    if (std::find(workloads.begin(), workloads.end(), instance.workload) == workloads.end()) {
+      workloads.push_back(instance.workload);
+    }
+  }
+
+  std::vector<reports::ComparisonRequest> requests;
+  for (const Workload* workload : workloads) {
+    for (const std::string& candidate : workload->compared_variants()) {
+      requests.push_back({workload->family, workload->name, workload->baseline, candidate});
+    }
+  }
+  return requests;
+}
+
+}  // namespace paybench::engine

@@ -1,0 +1,34 @@
+#include "paybench/engine/state.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace paybench::engine {
+
+State::State(benchmark::State& state, const std::map<std::string, std::int64_t>& params)
+    : state_(state), params_(params) {}
+
+std::int64_t State::param(std::string_view name) const {
+  const auto found = params_.find(std::string(name));
+  if (found == params_.end()) {
+    std::fprintf(stderr, "paybench: fatal: a variant asked for parameter '%.*s', which its "
+                         "workload does not declare\n",
+                 static_cast<int>(name.size()), name.data());
+    std::abort();
+  }
+  return found->second;
+}
+
+void State::pause_timing() {
+  state_.PauseTiming();
+  stop_counting();
+}
+
+void State::resume_timing() {
+  start_counting();
+  state_.ResumeTiming();
+}
+
+void State::skip_with_error(const std::string& message) { state_.SkipWithError(message.c_str()); }
+
+}  // namespace paybench::engine
