@@ -1,0 +1,61 @@
+#include "benchmark_selection.h"
+
+#include <fmt/format.h>
+
+#include <set>
+
+#include "paybench/engine/pattern.h"
+#include "usage_error.h"
+
+namespace paybench::cli {
+namespace {
+
+// Families, workloads and variants, the names a user is likely to have meant.
+std::vector<std::string> suggestion_candidates() {
+  std::set<std::string> names;
+  for (const engine::Workload* workload : engine::Registry::global().workloads()) {
+    names.insert(workload->family);
+    names.insert(workload->full_name());
+    for (const engine::Variant& variant : workload->variants) {
+      names.insert(workload->full_name() + "/" + variant.name);
+    }
+  }
+  return {names.begin(), names.end()};
+}
+
+}  // namespace
+
+std::vector<engine::BenchmarkInstance> select_instances(const std::vector<std::string>& patterns,
+                                                        const std::vector<int>& thread_override) {
+  std::vector<engine::BenchmarkInstance> all =
+      engine::Registry::global().instances(thread_override);
+  if (patterns.empty()) return all;
+
+  std::vector<bool> pattern_used(patterns.size(), false);
+  std::vector<engine::BenchmarkInstance> selected;
+  for (engine::BenchmarkInstance& instance : all) {
+    const std::string name = instance.name();
+    bool matched = false;
+    for (std::size_t i = 0; i < patterns.size(); ++i) {
+      if (engine::pattern_matches(patterns[i], name)) {
+        pattern_used[i] = true;
+        matched = true;
+      }
+    }
+    if (matched) selected.push_back(std::move(instance));
+  }
+
+  for (std::size_t i = 0; i < patterns.size(); ++i) {
+    if (pattern_used[i]) continue;
+    std::string message = fmt::format("pattern '{}' matches no benchmark", patterns[i]);
+    const auto suggestions = engine::suggest_close_matches(patterns[i], suggestion_candidates());
+    if (!suggestions.empty()) {
+      message += fmt::format("; did you mean {}?", fmt::join(suggestions, ", "));
+    }
+    message += "\n'paybench list' shows every workload";
+    throw UsageError(message);
+  }
+  return selected;
+}
+
+}  // namespace paybench::cli

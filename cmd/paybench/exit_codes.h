@@ -1,0 +1,17 @@
+// The exit codes of every paybench subcommand; `paybench --help` and the README list them.
+#pragma once
+
+namespace paybench::cli {
+
+inline constexpr int kExitSuccess = 0;
+inline constexpr int kExitBenchmarkFailed = 1;  // the run finished, but a benchmark failed
+inline constexpr int kExitUsageError = 2;       // invalid option, value, pattern or input file
+
+inline constexpr const char* kExitCodesHelp =
+    "Exit codes:\n"
+    "  0  success\n"
+    "  1  the run finished but at least one benchmark failed (its error is in the result)\n"
+    "  2  invalid command line, option value, pattern or input, or a file that cannot be\n"
+    "     read or written; no partial output is left behind\n";
+
+}  // namespace paybench::cli

@@ -1,0 +1,104 @@
+#include "list_command.h"
+
+#include <fmt/format.h>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "benchmark_selection.h"
+#include "exit_codes.h"
+
+namespace paybench::cli {
+namespace {
+
+// The workloads that have at least one selected instance, in registry order, each with the
+// number of its selected benchmarks.
+std::vector<std::pair<const engine::Workload*, int>> selected_workloads(
+    const std::vector<engine::BenchmarkInstance>& instances) {
+  std::vector<std::pair<const engine::Workload*, int>> workloads;
+  for (const engine::BenchmarkInstance& instance : instances) {
+    if (workloads.empty() || workloads.back().first != instance.workload) {
+      workloads.emplace_back(instance.workload, 0);
+    }
+    ++workloads.back().second;
+  }
+  return workloads;
+}
+
+std::string describe_parameters(const engine::Workload& workload) {
+  std::vector<std::string> parts;
+  for (const engine::Parameter& parameter : workload.parameters) {
+    parts.push_back(fmt::format("{}:{}", parameter.name, fmt::join(parameter.values, ",")));
+  }
+  parts.push_back(fmt::format("threads:{}", fmt::join(workload.threads, ",")));
+  return fmt::format("{}", fmt::join(parts, " "));
+}
+
+void print_table(const std::vector<std::pair<const engine::Workload*, int>>& workloads) {
+  std::string family;
+  for (const auto& [workload, benchmark_count] : workloads) {
+    if (workload->family != family) {
+      family = workload->family;
+      fmt::print("{}{}\n", family.empty() ? "" : "\n", family);
+    }
+    fmt::print("  {:<28} {}\n", workload->full_name(), workload->description);
+    for (const engine::Variant& variant : workload->variants) {
+      const bool is_baseline = variant.name == workload->baseline;
+      fmt::print("      {:<24} {}{}\n", variant.name, variant.description,
+                 is_baseline ? " (baseline)" : "");
+    }
+    fmt::print("      parameters: {} ({} benchmarks)\n", describe_parameters(*workload),
+               benchmark_count);
+  }
+}
+
+void print_json(const std::vector<std::pair<const engine::Workload*, int>>& workloads,
+                const std::vector<engine::BenchmarkInstance>& instances) {
+  nlohmann::ordered_json document = nlohmann::ordered_json::array();
+  for (const auto& [workload, benchmark_count] : workloads) {
+    nlohmann::ordered_json entry;
+    entry["family"] = workload->family;
+    entry["workload"] = workload->name;
+    entry["name"] = workload->full_name();
+    entry["description"] = workload->description;
+    entry["baseline"] = workload->baseline;
+    entry["compared"] = workload->compared_variants();
+    for (const engine::Variant& variant : workload->variants) {
+      entry["variants"].push_back({{"name", variant.name}, {"description", variant.description}});
+    }
+    entry["parameters"] = nlohmann::ordered_json::object();
+    for (const engine::Parameter& parameter : workload->parameters) {
+      entry["parameters"][parameter.name] = parameter.values;
+    }
+    entry["threads"] = workload->threads;
+    entry["benchmarks"] = nlohmann::ordered_json::array();
+    for (const engine::BenchmarkInstance& instance : instances) {
+      if (instance.workload == workload) entry["benchmarks"].push_back(instance.name());
+    }
+    document.push_back(std::move(entry));
+  }
+  std::cout << document.dump(2) << '\n';
+}
+
+}  // namespace
+
+void setup_list_command(CLI::App& app, ListOptions& options) {
+  CLI::App* list = app.add_subcommand("list", "List families, workloads, variants and parameters");
+  list->add_option("patterns", options.patterns,
+                   "Globs over benchmark names, e.g. 'memory/*' or '*/object_pool'");
+  list->add_option("--format", options.format, "Output format")
+      ->check(CLI::IsMember({"table", "json"}));
+}
+
+int run_list_command(const ListOptions& options) {
+  const auto instances = select_instances(options.patterns, {});
+  const auto workloads = selected_workloads(instances);
+  if (options.format == "json") {
+    print_json(workloads, instances);
+  } else {
+    print_table(workloads);
+  }
+  return kExitSuccess;
+}
+
+}  // namespace paybench::cli

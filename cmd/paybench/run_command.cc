@@ -1,0 +1,297 @@
+#include "run_command.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "benchmark_selection.h"
+#include "exit_codes.h"
+#include "option_parsing.h"
+#include "output_directory.h"
+#include "paybench/engine/allocator.h"
+#include "paybench/engine/allocator_matrix.h"
+#include "paybench/engine/build_info.h"
+#include "paybench/engine/child_process.h"
+#include "paybench/engine/runner.h"
+#include "paybench/reports/atomic_file.h"
+#include "paybench/reports/comparisons.h"
+#include "paybench/reports/result_json.h"
+#include "paybench/reports/terminal_summary.h"
+#include "suite.h"
+#include "usage_error.h"
+
+namespace paybench::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Set in the environment of a paybench that a parent started under another allocator, so the
+// child reports a failed switch instead of switching again.
+constexpr const char* kSwitchedEnvironmentVariable = "PAYBENCH_ALLOCATOR_SWITCHED";
+
+constexpr int kMaxRepetitions = 1000;
+constexpr double kMaxMinTimeSeconds = 3600;
+constexpr int kMaxThreads = 1024;
+
+// The validated request of one `paybench run`.
+struct RunPlan {
+  std::vector<engine::BenchmarkInstance> instances;
+  engine::RunSettings settings;
+  std::vector<const engine::AllocatorInfo*> allocators;  // empty: whichever is active
+};
+
+std::vector<int> parse_thread_list(const std::string& text) {
+  std::vector<int> threads;
+  if (text.empty()) return threads;
+  for (const std::string& item : split_list_option("--threads", text)) {
+    threads.push_back(parse_int_option("--threads", item, 1, kMaxThreads));
+  }
+  return threads;
+}
+
+std::vector<const engine::AllocatorInfo*> parse_allocators(const RunOptions& options) {
+  std::vector<std::string> names;
+  if (!options.allocator.empty()) names.push_back(options.allocator);
+  if (!options.allocators.empty()) names = split_list_option("--allocators", options.allocators);
+  const char* option = options.allocators.empty() ? "--allocator" : "--allocators";
+
+  std::vector<const engine::AllocatorInfo*> allocators;
+  for (const std::string& name : names) {
+    const engine::AllocatorInfo* allocator = engine::find_allocator(name);
+    if (allocator == nullptr) {
+      throw UsageError(fmt::format("unknown allocator '{}' for {}: expected one of {}", name,
+                                   option, engine::known_allocator_names()));
+    }
+    if (!allocator->library_path.empty() && !fs::exists(allocator->library_path)) {
+      throw UsageError(fmt::format(
+          "allocator '{}' is not installed: {} is missing; install it with 'apt-get install {}' "
+          "or scripts/setup",
+          name, allocator->library_path, allocator->debian_package));
+    }
+    if (std::find(allocators.begin(), allocators.end(), allocator) != allocators.end()) {
+      throw UsageError(fmt::format("allocator '{}' is listed twice in {}", name, option));
+    }
+    allocators.push_back(allocator);
+  }
+
+  const bool sanitized = !engine::build_info().sanitizer.empty();
+  const bool needs_preload = std::any_of(allocators.begin(), allocators.end(), [](auto* allocator) {
+    return !allocator->library_path.empty();
+  });
+  if (sanitized && needs_preload) {
+    throw UsageError(fmt::format(
+        "{} needs a build without sanitizers: this binary is built with {} sanitizer, whose "
+        "runtime replaces malloc; use build/release/paybench",
+        option, engine::build_info().sanitizer));
+  }
+  return allocators;
+}
+
+RunPlan plan_run(const RunOptions& options, const std::string& command_line) {
+  RunPlan plan;
+  const std::optional<Suite> suite = find_suite(options.suite);
+  if (!suite) {
+    throw UsageError(fmt::format("unknown suite '{}' for --suite: expected quick or full",
+                                 options.suite));
+  }
+  plan.settings.suite = suite->name;
+  plan.settings.repetitions =
+      options.repetitions.empty()
+          ? suite->repetitions
+          : parse_int_option("--repetitions", options.repetitions, 1, kMaxRepetitions);
+  plan.settings.min_time_s =
+      options.min_time.empty()
+          ? suite->min_time_s
+          : parse_seconds_option("--min-time", options.min_time, kMaxMinTimeSeconds);
+  plan.settings.command_line = command_line;
+  plan.settings.show_progress = !options.quiet && isatty(STDERR_FILENO) != 0;
+  plan.settings.progress_prefix = options.progress_prefix;
+
+  plan.allocators = parse_allocators(options);
+  plan.instances = select_instances(options.patterns, parse_thread_list(options.threads));
+  return plan;
+}
+
+// The arguments that make a child paybench run the same benchmarks under `allocator`.
+std::vector<std::string> child_arguments(const RunOptions& options,
+                                         const engine::AllocatorInfo& allocator) {
+  std::vector<std::string> arguments{"run"};
+  arguments.insert(arguments.end(), options.patterns.begin(), options.patterns.end());
+  auto add = [&](const char* option, const std::string& value) {
+    if (value.empty()) return;
+    arguments.push_back(option);
+    arguments.push_back(value);
+  };
+  add("--suite", options.suite);
+  add("--repetitions", options.repetitions);
+  add("--min-time", options.min_time);
+  add("--threads", options.threads);
+  add("--allocator", allocator.name);
+  add("--out-dir", options.out_dir);
+  add("--format", options.format);
+  add("--result-file", options.result_file);
+  add("--progress-prefix", options.progress_prefix);
+  if (options.quiet) arguments.push_back("--quiet");
+  return arguments;
+}
+
+int run_child_under(const RunOptions& child_options, const engine::AllocatorInfo& allocator) {
+  std::vector<std::string> environment =
+      engine::environment_with_allocator(engine::current_environment(), allocator);
+  environment.push_back(std::string(kSwitchedEnvironmentVariable) + "=1");
+  return engine::run_self(child_arguments(child_options, allocator), environment);
+}
+
+// Runs one child per allocator, each writing its result file, and merges their results.
+reports::Result run_allocator_matrix(const RunOptions& options, const RunPlan& plan,
+                                     const fs::path& scratch_directory) {
+  std::vector<reports::Result> results;
+  for (const engine::AllocatorInfo* allocator : plan.allocators) {
+    RunOptions child_options = options;
+    child_options.allocators.clear();
+    child_options.out_dir.clear();
+    child_options.result_file = (scratch_directory / (allocator->name + ".json")).string();
+    child_options.progress_prefix = "[" + allocator->name + "] ";
+    child_options.quiet = !plan.settings.show_progress;
+
+    const int exit_code = run_child_under(child_options, *allocator);
+    const bool has_result = exit_code == kExitSuccess || exit_code == kExitBenchmarkFailed;
+    if (!has_result) {
+      throw std::runtime_error(fmt::format("the run under allocator '{}' failed with exit code {}",
+                                           allocator->name, exit_code));
+    }
+    results.push_back(reports::read_result_file(child_options.result_file));
+  }
+  return engine::merge_allocator_results(results);
+}
+
+void add_comparisons(reports::Result& result, const RunPlan& plan) {
+  result.comparisons =
+      reports::compute_comparisons(result.benchmarks, engine::comparison_requests(plan.instances));
+  if (result.context.allocators.size() < 2) return;
+
+  // In an allocator matrix, each allocator is also compared with the first one listed.
+  const std::string& baseline_allocator = result.context.allocators.front().name;
+  auto by_allocator = reports::compute_allocator_comparisons(result.benchmarks, baseline_allocator);
+  result.comparisons.insert(result.comparisons.end(), by_allocator.begin(), by_allocator.end());
+}
+
+bool any_benchmark_failed(const reports::Result& result) {
+  return std::any_of(result.benchmarks.begin(), result.benchmarks.end(),
+                     [](const reports::BenchmarkRun& run) { return run.error_occurred; });
+}
+
+bool use_color_on_stdout() {
+  const char* no_color = std::getenv("NO_COLOR");
+  const bool color_disabled = no_color != nullptr && no_color[0] != '\0';
+  return !color_disabled && isatty(STDOUT_FILENO) != 0;
+}
+
+// Measures in this process, or in children under the requested allocators.
+reports::Result measure(const RunOptions& options, const RunPlan& plan) {
+  const bool is_matrix = plan.allocators.size() > 1;
+  if (is_matrix) {
+    const fs::path scratch = fs::temp_directory_path() /
+                             ("paybench-allocators-" + std::to_string(getpid()));
+    fs::create_directories(scratch);
+    try {
+      reports::Result result = run_allocator_matrix(options, plan, scratch);
+      fs::remove_all(scratch);
+      return result;
+    } catch (...) {
+      std::error_code ignored;
+      fs::remove_all(scratch, ignored);
+      throw;
+    }
+  }
+
+  return engine::run_benchmarks(plan.instances, plan.settings);
+}
+
+}  // namespace
+
+void setup_run_command(CLI::App& app, RunOptions& options) {
+  CLI::App* run = app.add_subcommand("run", "Measure workloads and write result.json and report.html");
+  run->add_option("patterns", options.patterns,
+                  "Globs over benchmark names, e.g. 'memory/*' (default: every workload)");
+  run->add_option("--suite", options.suite,
+                  "quick: 5 repetitions of 0.02 s, for a first look; full: 9 repetitions of "
+                  "0.5 s, for decisions")
+      ->default_str("full");
+  run->add_option("--repetitions", options.repetitions,
+                  "Repetitions of each benchmark (default: the suite's)");
+  run->add_option("--min-time", options.min_time,
+                  "Minimum measuring time of one repetition, in seconds (default: the suite's)");
+  run->add_option("--threads", options.threads,
+                  "Thread counts for multi-threaded workloads, e.g. 1,2 (default: each "
+                  "workload's own)");
+  CLI::Option* allocator = run->add_option(
+      "--allocator", options.allocator, "Run under one allocator: glibc, jemalloc, tcmalloc or mimalloc");
+  CLI::Option* allocators = run->add_option(
+      "--allocators", options.allocators, "Run under each allocator of a list, e.g. glibc,jemalloc, and merge the results");
+  allocator->excludes(allocators);
+  run->add_option("--out-dir", options.out_dir,
+                  "Directory for result.json and report.html (default: "
+                  "paybench-results/<UTC timestamp>, linked from paybench-results/latest)");
+  run->add_option("--format", options.format, "Summary printed on stdout: table or json")
+      ->check(CLI::IsMember({"table", "json"}));
+  run->add_flag("--quiet", options.quiet, "No progress line on stderr");
+
+  // Used between paybench processes; not part of the interface.
+  run->add_option("--result-file", options.result_file)->group("");
+  run->add_option("--progress-prefix", options.progress_prefix)->group("");
+}
+
+int run_run_command(const RunOptions& options, const std::string& command_line) {
+  const RunPlan plan = plan_run(options, command_line);
+
+  // A single allocator other than the active one: run again under it, with the same options.
+  // A process that was already started under it and still finds another one reports that the
+  // preload did not take effect, rather than starting itself again.
+  const engine::ActiveAllocator active = engine::detect_active_allocator();
+  const bool needs_switch =
+      plan.allocators.size() == 1 && plan.allocators.front()->name != active.name;
+  if (needs_switch) {
+    const engine::AllocatorInfo& requested = *plan.allocators.front();
+    if (std::getenv(kSwitchedEnvironmentVariable) == nullptr) {
+      return run_child_under(options, requested);
+    }
+    throw UsageError(fmt::format(
+        "allocator '{}' was requested, but malloc comes from '{}' ({}): LD_PRELOAD={} did not "
+        "take effect",
+        requested.name, active.name, active.library, requested.library_path));
+  }
+
+  // A child of an allocator matrix writes only its result; the parent does the rest.
+  if (!options.result_file.empty()) {
+    reports::Result result = measure(options, plan);
+    reports::write_text_file_atomically(options.result_file, reports::to_json(result).dump(2));
+    return any_benchmark_failed(result) ? kExitBenchmarkFailed : kExitSuccess;
+  }
+
+  const OutputDirectory output = OutputDirectory::prepare(options.out_dir);
+  reports::Result result;
+  try {
+    result = measure(options, plan);
+  } catch (...) {
+    output.discard_if_unused();
+    throw;
+  }
+  add_comparisons(result, plan);
+  output.write_run_outputs(result);
+
+  if (options.format == "json") {
+    std::cout << reports::to_json(result).dump(2) << '\n';
+    fmt::print(stderr, "Wrote {} and {}\n", output.result_path().string(),
+               output.report_path().string());
+  } else {
+    std::cout << reports::render_terminal_summary(result, use_color_on_stdout());
+    fmt::print("\nWrote {} and {}\n", output.result_path().string(), output.report_path().string());
+  }
+  return any_benchmark_failed(result) ? kExitBenchmarkFailed : kExitSuccess;
+}
+
+}  // namespace paybench::cli

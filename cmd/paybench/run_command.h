@@ -1,0 +1,32 @@
+// paybench run: measure the selected workloads and write result.json and report.html.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+namespace paybench::cli {
+
+// Option values are kept as text and validated in run_run_command(), so that every error can
+// quote the value as the user typed it.
+struct RunOptions {
+  std::vector<std::string> patterns;
+  std::string suite = "full";
+  std::string repetitions;  // empty: the suite's
+  std::string min_time;     // seconds; empty: the suite's
+  std::string threads;      // comma-separated; empty: each workload's own
+  std::string allocator;
+  std::string allocators;   // comma-separated
+  std::string out_dir;      // empty: paybench-results/<UTC timestamp>
+  std::string format = "table";
+  bool quiet = false;
+
+  // Set by a parent paybench that runs this one under another allocator.
+  std::string result_file;      // write only the result JSON here
+  std::string progress_prefix;  // shown before the progress line
+};
+
+void setup_run_command(CLI::App& app, RunOptions& options);
+int run_run_command(const RunOptions& options, const std::string& command_line);
+
+}  // namespace paybench::cli
