@@ -1,0 +1,14 @@
+// Files built into the library by paybench_embed_text_files (cmake/EmbedFiles.cmake); each
+// variable is named after its file.
+#pragma once
+
+#include <string_view>
+
+namespace paybench::reports::embedded {
+
+extern const std::string_view result_schema_json;            // schema/result.schema.json
+extern const std::string_view report_html_mustache;          // templates/report.html.mustache
+extern const std::string_view report_css_mustache;           // templates/report.css.mustache
+extern const std::string_view comparison_chart_svg_mustache;  // templates/comparison_chart...
+
+}  // namespace paybench::reports::embedded

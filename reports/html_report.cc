@@ -1,0 +1,382 @@
+#include "paybench/reports/html_report.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <utility>
+
+#include <fmt/format.h>
+#include <kainjow/mustache.hpp>
+
+#include "comparison_chart.h"
+#include "embedded_files.h"
+#include "paybench/reports/comparisons.h"
+#include "paybench/reports/formatting.h"
+#include "paybench/reports/instance_summary.h"
+
+namespace paybench::reports {
+namespace {
+
+namespace mustache = kainjow::mustache;
+
+// Every value handed to the templates is a string or a bool: kainjow escapes & < > " ' in
+// {{name}} tags, and the templates use no unescaped {{{name}}} tag.
+using Data = mustache::data;
+
+std::string coordinate(double value) { return fmt::format("{:.1f}", value); }
+
+std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+  std::string text;
+  for (const std::string& part : parts) {
+    if (part.empty()) {
+      continue;
+    }
+    text += (text.empty() ? "" : std::string(separator)) + part;
+  }
+  return text;
+}
+
+Data list_of(const std::vector<Data>& items) {
+  Data list(Data::type::list);
+  for (const Data& item : items) {
+    list.push_back(item);
+  }
+  return list;
+}
+
+Data fact(const std::string& term, const std::string& value) {
+  Data item;
+  item.set("term", term);
+  item.set("value", value);
+  return item;
+}
+
+std::string format_bytes(std::int64_t bytes) {
+  constexpr std::int64_t kKibibyte = 1024;
+  if (bytes >= kKibibyte * kKibibyte && bytes % (kKibibyte * kKibibyte) == 0) {
+    return fmt::format("{} MiB", bytes / (kKibibyte * kKibibyte));
+  }
+  if (bytes >= kKibibyte && bytes % kKibibyte == 0) {
+    return fmt::format("{} KiB", bytes / kKibibyte);
+  }
+  return fmt::format("{} B", bytes);
+}
+
+// real_time in nanoseconds of the usable repetitions of one instance.
+std::vector<double> samples_ns(const Result& result, const std::string& run_name,
+                               const std::string& allocator) {
+  std::vector<double> samples;
+  for (const BenchmarkRun& run : result.benchmarks) {
+    const bool matches = run.run_type == RunType::kIteration && !run.error_occurred &&
+                         run.run_name == run_name && run.allocator == allocator;
+    if (matches) {
+      samples.push_back(convert_time(run.real_time, run.time_unit, "ns"));
+    }
+  }
+  return samples;
+}
+
+Data header_facts(const Context& context) {
+  std::vector<Data> facts;
+  const auto add = [&](const std::string& term, const std::string& value) {
+    if (!value.empty()) {
+      facts.push_back(fact(term, value));
+    }
+  };
+  add("Suite", context.suite);
+  add("Date", context.date);
+  add("Host", join({context.host_name, context.cpu_model}, ", "));
+  add("paybench", join({context.paybench_version,
+                        context.git_commit.empty() ? "" : "commit " + context.git_commit},
+                       ", "));
+  add("Build", join({context.build_type, context.compiler}, ", "));
+  if (context.repetitions > 0) {
+    add("Repetitions", fmt::format("{} per benchmark, at least {:g} s each", context.repetitions,
+                                   context.min_time_s));
+  }
+  std::vector<std::string> allocator_names;
+  for (const Context::Allocator& allocator : context.allocators) {
+    allocator_names.push_back(join({allocator.name, allocator.version}, " "));
+  }
+  add("Allocators", join(allocator_names, ", "));
+  return list_of(facts);
+}
+
+Data outcome_data(const Comparison& comparison) {
+  Data outcome;
+  const bool by_allocator = is_allocator_comparison(comparison);
+  outcome.set("has_prefix", by_allocator);
+  outcome.set("prefix", by_allocator ? "vs " + comparison.baseline_allocator + ":" : "");
+  outcome.set("ratio_text",
+              format_ratio_interval(comparison.ratio, comparison.ci_low, comparison.ci_high));
+  outcome.set("verdict", std::string(to_string(comparison.verdict)));
+  outcome.set("verdict_class", verdict_css_class(comparison.verdict));
+  return outcome;
+}
+
+Data row_data(const InstanceSummary& instance, const Result& result) {
+  Data row;
+  row.set("name", instance.display_name);
+  row.set("has_label", !instance.label.empty());
+  row.set("label", instance.label);
+  row.set("allocator", instance.allocator);
+
+  const bool failed = instance.error_runs > 0 && instance.real_times_ns.empty();
+  row.set("failed", failed);
+  row.set("error_message", instance.error_message);
+
+  const auto text_of = [](const std::optional<double>& value, auto format) {
+    return value ? format(*value) : std::string("-");
+  };
+  row.set("time", text_of(instance.median_ns, format_time));
+  row.set("cv", text_of(instance.cv, format_percent));
+  row.set("allocs", text_of(instance.allocs_per_op, format_count));
+  row.set("bytes", text_of(instance.bytes_per_op, format_count));
+
+  std::vector<Data> outcomes;
+  for (std::size_t i : instance.candidate_in) {
+    outcomes.push_back(outcome_data(result.comparisons[i]));
+  }
+  row.set("outcomes", list_of(outcomes));
+
+  const bool is_variant_baseline =
+      std::any_of(instance.baseline_in.begin(), instance.baseline_in.end(),
+                  [&](std::size_t i) { return !is_allocator_comparison(result.comparisons[i]); });
+  std::string baseline_text;
+  if (is_variant_baseline) {
+    baseline_text = "baseline";
+  } else if (!instance.baseline_in.empty()) {
+    baseline_text = "baseline allocator";
+  }
+  row.set("has_baseline_text", !baseline_text.empty());
+  row.set("baseline_text", baseline_text);
+
+  const bool partly_failed = instance.error_runs > 0 && !failed;
+  row.set("has_partial_error", partly_failed);
+  row.set("partial_error",
+          partly_failed ? fmt::format("error in {} of {} repetitions: {}", instance.error_runs,
+                                      instance.iteration_runs, instance.error_message)
+                        : "");
+  return row;
+}
+
+Data families_data(const Result& result) {
+  const bool show_allocator =
+      std::any_of(result.benchmarks.begin(), result.benchmarks.end(),
+                  [](const BenchmarkRun& run) { return !run.allocator.empty(); });
+  std::vector<Data> families;
+  for (const FamilySummary& family : summarize_instances(result)) {
+    Data item;
+    item.set("family", family.family);
+    item.set("show_allocator", show_allocator);
+    std::vector<Data> rows;
+    for (const InstanceSummary& instance : family.instances) {
+      rows.push_back(row_data(instance, result));
+    }
+    item.set("rows", list_of(rows));
+    families.push_back(std::move(item));
+  }
+  return list_of(families);
+}
+
+Data chart_data(const ComparisonChart& chart) {
+  Data data;
+  for (const auto& [key, value] : std::initializer_list<std::pair<const char*, std::string>>{
+           {"title", chart.title},
+           {"aria_label", chart.aria_label},
+           {"ratio_text", chart.ratio_text},
+           {"ratio_meaning", chart.ratio_meaning},
+           {"verdict", chart.verdict},
+           {"verdict_class", chart.verdict_class},
+           {"caption", chart.caption},
+           {"unit", chart.unit},
+           {"width", coordinate(chart.width)},
+           {"height", coordinate(chart.height)},
+           {"axis_left", coordinate(chart.axis_left)},
+           {"axis_right", coordinate(chart.axis_right)},
+           {"axis_y", coordinate(chart.axis_y)},
+           {"grid_top", coordinate(chart.grid_top)},
+           {"label_y", coordinate(chart.label_y)},
+           {"unit_x", coordinate(chart.unit_x)},
+           {"unit_y", coordinate(chart.unit_y)}}) {
+    data.set(key, value);
+  }
+
+  std::vector<Data> ticks;
+  for (const ChartTick& tick : chart.ticks) {
+    Data item;
+    item.set("x", coordinate(tick.x));
+    item.set("label", tick.label);
+    ticks.push_back(std::move(item));
+  }
+  data.set("ticks", list_of(ticks));
+
+  std::vector<Data> bars;
+  for (const ChartBar& bar : chart.bars) {
+    Data item;
+    item.set("label", bar.label);
+    item.set("full_label", bar.full_label);
+    item.set("bar_class", bar.bar_class);
+    item.set("value_text", bar.value_text);
+    item.set("x", coordinate(bar.x));
+    item.set("y", coordinate(bar.y));
+    item.set("bar_width", coordinate(bar.bar_width));
+    item.set("bar_height", coordinate(bar.bar_height));
+    item.set("label_x", coordinate(bar.label_x));
+    item.set("text_y", coordinate(bar.text_y));
+    item.set("value_x", coordinate(bar.value_x));
+    item.set("has_whisker", bar.has_whisker);
+    item.set("low_text", bar.low_text);
+    item.set("high_text", bar.high_text);
+    item.set("whisker_low", coordinate(bar.whisker_low));
+    item.set("whisker_high", coordinate(bar.whisker_high));
+    item.set("middle_y", coordinate(bar.middle_y));
+    item.set("cap_top", coordinate(bar.cap_top));
+    item.set("cap_bottom", coordinate(bar.cap_bottom));
+    bars.push_back(std::move(item));
+  }
+  data.set("bars", list_of(bars));
+  return data;
+}
+
+// Charts grouped by (family, workload), groups in the order of their first comparison.
+Data comparison_groups_data(const Result& result) {
+  std::vector<std::pair<std::string, std::string>> group_order;
+  std::vector<std::vector<Data>> group_charts;
+  for (const Comparison& comparison : result.comparisons) {
+    const auto key = std::make_pair(comparison.family, comparison.workload);
+    auto it = std::find(group_order.begin(), group_order.end(), key);
+    if (it == group_order.end()) {
+      group_order.push_back(key);
+      group_charts.emplace_back();
+      it = group_order.end() - 1;
+    }
+    const ComparisonChart chart = layout_comparison_chart(
+        comparison,
+        samples_ns(result, comparison.baseline_run_name, comparison.baseline_allocator),
+        samples_ns(result, comparison.candidate_run_name, comparison.candidate_allocator));
+    group_charts[static_cast<std::size_t>(it - group_order.begin())].push_back(chart_data(chart));
+  }
+
+  std::vector<Data> groups;
+  for (std::size_t i = 0; i < group_order.size(); ++i) {
+    Data group;
+    group.set("family", group_order[i].first);
+    group.set("workload", group_order[i].second);
+    group.set("charts", list_of(group_charts[i]));
+    groups.push_back(std::move(group));
+  }
+  return list_of(groups);
+}
+
+Data context_rows_data(const Context& context) {
+  std::vector<std::string> loads;
+  for (double load : context.load_avg) {
+    loads.push_back(fmt::format("{:.2f}", load));
+  }
+  const std::vector<std::pair<std::string, std::string>> rows = {
+      {"Date", context.date},
+      {"Host name", context.host_name},
+      {"Executable", context.executable},
+      {"CPU model", context.cpu_model},
+      {"CPUs", std::to_string(context.num_cpus)},
+      {"Cores", std::to_string(context.cores)},
+      {"MHz per CPU", fmt::format("{:g}", context.mhz_per_cpu)},
+      {"CPU frequency scaling", context.cpu_scaling_enabled ? "enabled" : "disabled"},
+      {"Load average (1, 5, 15 min)", join(loads, ", ")},
+      {"Kernel", context.kernel},
+      {"paybench version", context.paybench_version},
+      {"Git commit", context.git_commit},
+      {"Build type", context.build_type},
+      {"Compiler", context.compiler},
+      {"Compiler flags", context.compiler_flags},
+      {"Google Benchmark library build type", context.library_build_type},
+      {"Command line", context.command_line},
+      {"Suite", context.suite},
+      {"Repetitions", std::to_string(context.repetitions)},
+      {"Minimum time per repetition", fmt::format("{:g} s", context.min_time_s)},
+      {"Result schema version", std::to_string(context.paybench_schema_version)},
+  };
+  std::vector<Data> items;
+  for (const auto& [key, value] : rows) {
+    Data item;
+    item.set("key", key);
+    item.set("value", value.empty() ? "-" : value);
+    items.push_back(std::move(item));
+  }
+  return list_of(items);
+}
+
+Data allocators_data(const Context& context) {
+  std::vector<Data> items;
+  for (const Context::Allocator& allocator : context.allocators) {
+    Data item;
+    item.set("name", allocator.name);
+    item.set("version", allocator.version.empty() ? "-" : allocator.version);
+    item.set("library", allocator.library.empty() ? "-" : allocator.library);
+    items.push_back(std::move(item));
+  }
+  return list_of(items);
+}
+
+Data caches_data(const Context& context) {
+  std::vector<Data> items;
+  for (const CacheInfo& cache : context.caches) {
+    Data item;
+    item.set("type", cache.type);
+    item.set("level", std::to_string(cache.level));
+    item.set("size", format_bytes(cache.size_bytes));
+    item.set("num_sharing", std::to_string(cache.num_sharing));
+    items.push_back(std::move(item));
+  }
+  return list_of(items);
+}
+
+}  // namespace
+
+std::string render_html_report(const Result& result) {
+  const Context& context = result.context;
+  Data page;
+
+  const std::string generator =
+      context.paybench_version.empty() ? "paybench" : "paybench " + context.paybench_version;
+  const std::string subtitle = join(
+      {context.suite.empty() ? "" : context.suite + " suite", context.date, context.host_name},
+      ", ");
+  page.set("generator", generator);
+  page.set("title", subtitle.empty() ? "paybench report" : "paybench report: " + subtitle);
+  page.set("subtitle", subtitle);
+  page.set("has_command_line", !context.command_line.empty());
+  page.set("command_line", context.command_line);
+  page.set("facts", header_facts(context));
+  page.set("verdict_rule",
+           fmt::format("a verdict needs the {:g}% interval of the ratio to lie below {:g} "
+                       "(faster) or above {:g} (slower), otherwise it reads no difference.",
+                       kComparisonConfidence * 100, 1 - kNoiseThreshold, 1 + kNoiseThreshold));
+
+  page.set("families", families_data(result));
+  page.set("comparison_groups", comparison_groups_data(result));
+  page.set("context_rows", context_rows_data(context));
+  page.set("has_allocators", !context.allocators.empty());
+  page.set("allocators", allocators_data(context));
+  page.set("has_caches", !context.caches.empty());
+  page.set("caches", caches_data(context));
+
+  page.set("report_css",
+           mustache::partial([] { return std::string(embedded::report_css_mustache); }));
+  page.set("comparison_chart",
+           mustache::partial([] { return std::string(embedded::comparison_chart_svg_mustache); }));
+
+  mustache::mustache page_template{std::string(embedded::report_html_mustache)};
+  if (!page_template.is_valid()) {
+    throw std::logic_error("the built-in HTML report template is invalid: " +
+                           page_template.error_message());
+  }
+  std::string html = page_template.render(page);
+  if (!page_template.is_valid()) {
+    throw std::logic_error("rendering the built-in HTML report template failed: " +
+                           page_template.error_message());
+  }
+  return html;
+}
+
+}  // namespace paybench::reports

@@ -1,0 +1,124 @@
+#include "paybench/reports/terminal_summary.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "sample_result.h"
+
+namespace paybench::reports {
+namespace {
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream stream(text);
+  for (std::string line; std::getline(stream, line);) {
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+std::string line_containing(const std::string& text, const std::string& part) {
+  for (const std::string& line : lines_of(text)) {
+    if (line.find(part) != std::string::npos) {
+      return line;
+    }
+  }
+  return "";
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+TEST(TerminalSummary, ContainsExpectedCells) {
+  const std::string summary = render_terminal_summary(testing::make_fixed_result(), false);
+
+  const std::string baseline = line_containing(summary, "malloc/size:256/threads:1");
+  EXPECT_TRUE(contains(baseline, "6.16 ns")) << summary;
+  EXPECT_TRUE(contains(baseline, "0.8%")) << summary;
+  EXPECT_TRUE(contains(baseline, "256")) << summary;
+  EXPECT_TRUE(contains(baseline, "baseline")) << summary;
+
+  const std::string candidate = line_containing(summary, "free_list/size:256/threads:1");
+  EXPECT_TRUE(contains(candidate, "2.00 ns")) << summary;
+  EXPECT_TRUE(contains(candidate, "1.0%")) << summary;
+  EXPECT_TRUE(contains(candidate, "0.32x [")) << summary;
+  EXPECT_TRUE(contains(candidate, "] faster")) << summary;
+  EXPECT_FALSE(contains(candidate, "baseline")) << summary;
+}
+
+TEST(TerminalSummary, NamesDropFamilyPrefix) {
+  const std::string summary = render_terminal_summary(testing::make_fixed_result(), false);
+
+  EXPECT_FALSE(contains(summary, "pool/get_put")) << summary;
+  EXPECT_TRUE(contains(summary, "get_put/malloc/size:256/threads:1")) << summary;
+  EXPECT_EQ(lines_of(summary).at(2), "pool");
+}
+
+TEST(TerminalSummary, FailedInstanceShowsError) {
+  const std::string summary = render_terminal_summary(testing::make_fixed_result(), false);
+
+  const std::string row = line_containing(summary, "size:1048576");
+  EXPECT_TRUE(contains(row, "error: size exceeds the pool's slab")) << summary;
+  EXPECT_FALSE(contains(row, " ns")) << summary;
+}
+
+TEST(TerminalSummary, PartlyFailedInstanceShowsBoth) {
+  Result result = testing::make_fixed_result();
+  result.benchmarks[1].error_occurred = true;
+  result.benchmarks[1].error_message = "timed out";
+
+  const std::string summary = render_terminal_summary(result, false);
+
+  EXPECT_TRUE(contains(summary, "error in 1 of 3 repetitions: timed out")) << summary;
+}
+
+TEST(TerminalSummary, TimeColumnIsRightAligned) {
+  const std::string summary = render_terminal_summary(testing::make_fixed_result(), false);
+  const std::string header = line_containing(summary, "time/op");
+  const std::size_t column_end = header.find("time/op") + std::string("time/op").size();
+
+  int rows_checked = 0;
+  for (const std::string& line : lines_of(summary)) {
+    const std::size_t unit = line.find(" ns");
+    if (unit != std::string::npos) {
+      EXPECT_EQ(unit + 3, column_end) << summary;
+      ++rows_checked;
+    }
+  }
+  EXPECT_EQ(rows_checked, 2);
+}
+
+TEST(TerminalSummary, NoEscapesWithoutColor) {
+  const std::string summary = render_terminal_summary(testing::make_sample_result(), false);
+
+  EXPECT_EQ(summary.find('\x1b'), std::string::npos);
+}
+
+TEST(TerminalSummary, ColorsVerdictsAndErrors) {
+  const std::string summary = render_terminal_summary(testing::make_fixed_result(), true);
+
+  EXPECT_TRUE(contains(summary, "\x1b[32m0.32x")) << summary;
+  EXPECT_TRUE(contains(summary, "\x1b[31merror: size exceeds")) << summary;
+}
+
+TEST(TerminalSummary, AllocatorMatrix) {
+  const Result result =
+      testing::make_sample_result({.allocators = {"glibc", "jemalloc", "tcmalloc"}});
+
+  const std::string summary = render_terminal_summary(result, false);
+
+  EXPECT_TRUE(contains(summary, "allocator")) << summary;
+  EXPECT_TRUE(contains(summary, "vs glibc: ")) << summary;
+  EXPECT_TRUE(contains(summary, "baseline allocator")) << summary;
+}
+
+TEST(TerminalSummary, EmptyResult) {
+  EXPECT_TRUE(contains(render_terminal_summary(Result{}, false), "no benchmark ran"));
+}
+
+}  // namespace
+}  // namespace paybench::reports
