@@ -1,6 +1,8 @@
 #include "paybench/engine/progress.h"
 
 #include <fmt/core.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 namespace paybench::engine {
 
@@ -24,12 +26,30 @@ void ProgressLine::finish() {
   std::fflush(stderr);
 }
 
+namespace {
+
+// Returns the width of the terminal on stderr, or a conventional 80 columns when unknown.
+std::size_t terminal_columns() {
+  constexpr std::size_t kDefaultColumns = 80;
+  winsize size{};
+  if (ioctl(STDERR_FILENO, TIOCGWINSZ, &size) != 0 || size.ws_col == 0) return kDefaultColumns;
+  return size.ws_col;
+}
+
+}  // namespace
+
 void ProgressLine::redraw() {
   const auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(
       std::chrono::steady_clock::now() - started_);
+  std::string line = fmt::format("{}[{}/{}] {}:{:02} {}", prefix_, done_runs_, total_runs_,
+                                 elapsed.count() / 60, elapsed.count() % 60, current_);
+
+  // A line wider than the terminal would wrap, and \r could then no longer overwrite it.
+  const std::size_t columns = terminal_columns();
+  if (line.size() >= columns) line.resize(columns - 1);
+
   // \r returns to the start of the line and \033[K erases the rest of the previous text.
-  fmt::print(stderr, "\r\033[K{}[{}/{}] {}:{:02} {}", prefix_, done_runs_, total_runs_,
-             elapsed.count() / 60, elapsed.count() % 60, current_);
+  fmt::print(stderr, "\r\033[K{}", line);
   std::fflush(stderr);
 }
 
