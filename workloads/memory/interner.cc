@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "paybench/engine/workload.h"
+#include "paybench/memory/lock_free_read_interner.h"
 #include "paybench/memory/sharded_interner.h"
 #include "paybench/memory/shared_mutex_interner.h"
 
@@ -67,6 +68,11 @@ void run_sharded(State& state) {
   run_interner(state, interner);
 }
 
+void run_lock_free_read(State& state) {
+  static paybench::LockFreeReadInterner interner;
+  run_interner(state, interner);
+}
+
 const paybench::engine::Registration kRegistration{paybench::engine::Workload{
     .family = "memory",
     .name = "interner",
@@ -76,7 +82,9 @@ const paybench::engine::Registration kRegistration{paybench::engine::Workload{
     .variants = {{"copy", "std::string copy of the id", &run_copy},
                  {"shared_mutex", "SharedMutexInterner: one table under a shared_mutex",
                   &run_shared_mutex},
-                 {"sharded", "ShardedInterner: tables sharded by hash", &run_sharded}},
+                 {"sharded", "ShardedInterner: tables sharded by hash", &run_sharded},
+                 {"lock_free_read", "LockFreeReadInterner: lookups take no lock",
+                  &run_lock_free_read}},
     .baseline = "copy",
 }};
 

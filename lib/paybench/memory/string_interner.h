@@ -1,5 +1,5 @@
-// StringInterner: the API shared by SharedMutexInterner and ShardedInterner, so that code can be
-// written once for either.
+// StringInterner: the API shared by SharedMutexInterner, ShardedInterner and
+// LockFreeReadInterner, so that code can be written once for any of them.
 //
 // Contract of a StringInterner: `intern(text)` returns a view of the interner's own copy of text
 // that stays valid for the interner's lifetime, equal texts return views with the same data()
@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <string_view>
 
+#include "paybench/memory/lock_free_read_interner.h"
 #include "paybench/memory/sharded_interner.h"
 #include "paybench/memory/shared_mutex_interner.h"
 
@@ -26,5 +27,6 @@ concept StringInterner = requires(Interner& interner, const Interner& const_inte
 
 static_assert(StringInterner<SharedMutexInterner>);
 static_assert(StringInterner<ShardedInterner>);
+static_assert(StringInterner<LockFreeReadInterner>);
 
 }  // namespace paybench
