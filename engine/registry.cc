@@ -146,7 +146,8 @@ std::vector<BenchmarkInstance> Registry::instances(const std::vector<int>& threa
     for (const auto& params : parameter_combinations(workload->parameters)) {
       for (int threads : thread_counts) {
         for (const Variant& variant : workload->variants) {
-          instances.push_back({workload, &variant, params, threads});
+          const bool applies = !variant.applies || variant.applies(params);
+          if (applies) instances.push_back({workload, &variant, params, threads});
         }
       }
     }

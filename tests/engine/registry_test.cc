@@ -56,6 +56,24 @@ TEST(Registry, ThreadOverrideAppliesToMultiThreadedOnly) {
   EXPECT_EQ(single_with_four, 0);
 }
 
+TEST(Registry, VariantRunsOnlyWhereItApplies) {
+  Registry registry;
+  Workload workload = valid_workload();
+  workload.variants[1].applies = [](const std::map<std::string, std::int64_t>& params) {
+    return params.at("size") == 8;
+  };
+  registry.add(workload);
+
+  int fast_instances = 0;
+  for (const auto& instance : registry.instances()) {
+    if (instance.variant->name != "fast") continue;
+    ++fast_instances;
+    EXPECT_EQ(instance.params.at("size"), 8) << instance.name();
+  }
+  EXPECT_EQ(fast_instances, 2 * 2);
+  EXPECT_EQ(registry.instances().size(), 2u * 2u * 2u + 2u * 2u);
+}
+
 TEST(Registry, ComparedVariantsDefaultToAllButBaseline) {
   Workload workload = valid_workload();
   workload.variants.push_back({"other", "another", &noop});

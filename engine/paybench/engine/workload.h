@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,9 @@ struct Variant {
   // once per thread for multi-threaded benchmarks, and several times per repetition while
   // Google Benchmark settles the iteration count.
   std::function<void(State&)> run;
+  // Returns whether the variant applies at these parameter values (a single-producer queue has
+  // no two-producer benchmark). Empty: the variant runs at every combination.
+  std::function<bool(const std::map<std::string, std::int64_t>& params)> applies;
 };
 
 struct Workload {
