@@ -137,13 +137,21 @@ std::vector<const Workload*> Registry::workloads() const {
   return sorted;
 }
 
-std::vector<BenchmarkInstance> Registry::instances(const std::vector<int>& thread_override) const {
+std::vector<BenchmarkInstance> Registry::instances(
+    const std::vector<int>& thread_override,
+    const std::map<std::string, std::vector<std::int64_t>>& parameter_override) const {
   std::vector<BenchmarkInstance> instances;
   for (const Workload* workload : workloads()) {
     const bool override_threads = !thread_override.empty() && workload->multi_threaded();
     const std::vector<int>& thread_counts = override_threads ? thread_override : workload->threads;
 
-    for (const auto& params : parameter_combinations(workload->parameters)) {
+    std::vector<Parameter> parameters = workload->parameters;
+    for (Parameter& parameter : parameters) {
+      const auto replacement = parameter_override.find(parameter.name);
+      if (replacement != parameter_override.end()) parameter.values = replacement->second;
+    }
+
+    for (const auto& params : parameter_combinations(parameters)) {
       for (int threads : thread_counts) {
         for (const Variant& variant : workload->variants) {
           const bool applies = !variant.applies || variant.applies(params);

@@ -106,8 +106,8 @@ class CollectingReporter : public BenchmarkReporter {
 };
 
 // Passes the run settings to Google Benchmark through its own flags, which it reads only in
-// Initialize(). Repetition count and minimum time are global so that benchmark names do not
-// get Google Benchmark's "/repeats:N" and "/min_time:X" suffixes.
+// Initialize(). Benchmark names never carry Google Benchmark's "/repeats:N" suffix, even where
+// a workload raises the repetitions, because the reporter names runs from the instance.
 void configure_google_benchmark(const RunSettings& settings) {
   std::vector<std::string> flags = {
       "paybench",
@@ -121,6 +121,10 @@ void configure_google_benchmark(const RunSettings& settings) {
   for (std::string& flag : flags) argv.push_back(flag.data());
   int argc = static_cast<int>(argv.size());
   benchmark::Initialize(&argc, argv.data());
+}
+
+int repetitions_of(const BenchmarkInstance& instance, const RunSettings& settings) {
+  return std::max(settings.repetitions, instance.workload->min_repetitions);
 }
 
 // The body Google Benchmark calls: runs the variant through paybench's State and reports the
@@ -180,7 +184,8 @@ reports::Result run_benchmarks(const std::vector<BenchmarkInstance>& instances,
   IdleThread idle_thread;
 
   configure_google_benchmark(settings);
-  const int total_runs = static_cast<int>(instances.size()) * settings.repetitions;
+  int total_runs = 0;
+  for (const BenchmarkInstance& instance : instances) total_runs += repetitions_of(instance, settings);
   ProgressLine progress(settings.show_progress, total_runs, settings.progress_prefix);
 
   std::map<InstanceKey, const BenchmarkInstance*> by_key;
@@ -199,6 +204,7 @@ reports::Result run_benchmarks(const std::vector<BenchmarkInstance>& instances,
                                    run_instance(state, instance, progress, progress_name);
                                  })
         ->Threads(instance.threads)
+        ->Repetitions(repetitions_of(instance, settings))
         ->UseRealTime()
         ->Unit(benchmark::kNanosecond);
   }

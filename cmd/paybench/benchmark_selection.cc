@@ -25,11 +25,33 @@ std::vector<std::string> suggestion_candidates() {
 
 }  // namespace
 
-std::vector<engine::BenchmarkInstance> select_instances(const std::vector<std::string>& patterns,
-                                                        const std::vector<int>& thread_override) {
+// Throws UsageError unless every overridden parameter is declared by a selected workload.
+void check_parameter_override(const std::vector<engine::BenchmarkInstance>& selected,
+                              const std::map<std::string, std::vector<std::int64_t>>& override) {
+  std::set<std::string> declared;
+  for (const engine::BenchmarkInstance& instance : selected) {
+    for (const engine::Parameter& parameter : instance.workload->parameters) {
+      declared.insert(parameter.name);
+    }
+  }
+  for (const auto& [name, values] : override) {
+    if (declared.contains(name)) continue;
+    throw UsageError(fmt::format(
+        "invalid --param '{}': no selected workload has a parameter of that name; the selected "
+        "workloads have: {}",
+        name, declared.empty() ? "none" : fmt::format("{}", fmt::join(declared, ", "))));
+  }
+}
+
+std::vector<engine::BenchmarkInstance> select_instances(
+    const std::vector<std::string>& patterns, const std::vector<int>& thread_override,
+    const std::map<std::string, std::vector<std::int64_t>>& parameter_override) {
   std::vector<engine::BenchmarkInstance> all =
-      engine::Registry::global().instances(thread_override);
-  if (patterns.empty()) return all;
+      engine::Registry::global().instances(thread_override, parameter_override);
+  if (patterns.empty()) {
+    check_parameter_override(all, parameter_override);
+    return all;
+  }
 
   std::vector<bool> pattern_used(patterns.size(), false);
   std::vector<engine::BenchmarkInstance> selected;
@@ -55,6 +77,7 @@ std::vector<engine::BenchmarkInstance> select_instances(const std::vector<std::s
     message += "\n'paybench list' shows every workload";
     throw UsageError(message);
   }
+  check_parameter_override(selected, parameter_override);
   return selected;
 }
 

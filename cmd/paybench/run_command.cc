@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <map>
 
 #include "benchmark_selection.h"
 #include "exit_codes.h"
@@ -50,6 +51,28 @@ std::vector<int> parse_thread_list(const std::string& text) {
     threads.push_back(parse_int_option("--threads", item, 1, kMaxThreads));
   }
   return threads;
+}
+
+// Parses each --param NAME=V1,V2 into the parameter's replacement values.
+std::map<std::string, std::vector<std::int64_t>> parse_parameter_override(
+    const std::vector<std::string>& texts) {
+  constexpr int kMaxParameterValue = 1 << 30;
+  std::map<std::string, std::vector<std::int64_t>> override;
+  for (const std::string& text : texts) {
+    const std::size_t equals = text.find('=');
+    const std::string name = text.substr(0, equals);
+    const bool has_name = equals != std::string::npos && !name.empty();
+    if (!has_name || override.contains(name)) {
+      throw UsageError(fmt::format(
+          "invalid value '{}' for --param: expected NAME=V1,V2,... once per parameter, for "
+          "example producers=1,2",
+          text));
+    }
+    for (const std::string& item : split_list_option("--param", text.substr(equals + 1))) {
+      override[name].push_back(parse_int_option("--param " + name, item, 0, kMaxParameterValue));
+    }
+  }
+  return override;
 }
 
 std::vector<const engine::AllocatorInfo*> parse_allocators(const RunOptions& options) {
@@ -111,7 +134,8 @@ RunPlan plan_run(const RunOptions& options, const std::string& command_line) {
   plan.settings.progress_prefix = options.progress_prefix;
 
   plan.allocators = parse_allocators(options);
-  plan.instances = select_instances(options.patterns, parse_thread_list(options.threads));
+  plan.instances = select_instances(options.patterns, parse_thread_list(options.threads),
+                                    parse_parameter_override(options.params));
   return plan;
 }
 
@@ -129,6 +153,7 @@ std::vector<std::string> child_arguments(const RunOptions& options,
   add("--repetitions", options.repetitions);
   add("--min-time", options.min_time);
   add("--threads", options.threads);
+  for (const std::string& param : options.params) add("--param", param);
   add("--allocator", allocator.name);
   add("--out-dir", options.out_dir);
   add("--format", options.format);
@@ -228,6 +253,10 @@ void setup_run_command(CLI::App& app, RunOptions& options) {
   run->add_option("--threads", options.threads,
                   "Thread counts for multi-threaded workloads, e.g. 1,2 (default: each "
                   "workload's own)");
+  run->add_option("--param", options.params,
+                  "Replace a parameter's values, e.g. --param producers=1,3 (repeatable); "
+                  "'paybench list' shows each workload's parameters")
+      ->allow_extra_args(false);
   CLI::Option* allocator = run->add_option(
       "--allocator", options.allocator, "Run under one allocator: glibc, jemalloc, tcmalloc or mimalloc");
   CLI::Option* allocators = run->add_option(

@@ -15,6 +15,7 @@ struct RunOptions {
   std::string repetitions;  // empty: the suite's
   std::string min_time;     // seconds; empty: the suite's
   std::string threads;      // comma-separated; empty: each workload's own
+  std::vector<std::string> params;  // NAME=V1,V2,... each; replaces a parameter's values
   std::string allocator;
   std::string allocators;   // comma-separated
   std::string out_dir;      // empty: paybench-results/<UTC timestamp>

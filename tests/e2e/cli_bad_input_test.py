@@ -54,6 +54,15 @@ class BadInputTest(unittest.TestCase):
     def test_unknown_format(self):
         self.assert_rejected(["--format", "xml"], "xml")
 
+    def test_unknown_parameter(self):
+        self.assert_rejected(["--param", "sizes=64"], "'sizes'", "no selected workload")
+
+    def test_parameter_without_values(self):
+        self.assert_rejected(["--param", "size"], "'size'", "NAME=V1,V2")
+
+    def test_parameter_value_not_a_number(self):
+        self.assert_rejected(["--param", "size=big"], "'big'", "--param size")
+
     def test_unknown_pattern(self):
         self.assert_rejected(["memory/intener"], "memory/intener", "memory/interner")
 

@@ -133,6 +133,19 @@ class RunOutputsTest(unittest.TestCase):
             self.assertIn("benchmarks", printed)
             self.assertIn("result.json", completed.stderr)
 
+    def test_parameter_override_replaces_values(self):
+        with scratch_directory() as directory:
+            out_dir = os.path.join(directory, "param")
+            completed = run_paybench("run", "memory/object_pool", "--param", "size=64",
+                                     "--param", "batch=1", "--threads", "1", *FAST_RUN,
+                                     "--out-dir", out_dir)
+            self.assertEqual(completed.exit_code, 0, completed.stderr)
+            with open(os.path.join(out_dir, "result.json"), encoding="utf-8") as file:
+                result = json.load(file)
+            names = {b["run_name"] for b in result["benchmarks"]}
+            self.assertEqual(names, {"memory/object_pool/malloc/size:64/batch:1/threads:1",
+                                     "memory/object_pool/pool/size:64/batch:1/threads:1"})
+
     def test_default_directory_and_latest_link(self):
         with scratch_directory() as directory:
             completed = run_paybench("run", "memory/record_scan", *FAST_RUN, cwd=directory)

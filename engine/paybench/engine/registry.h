@@ -37,7 +37,11 @@ class Registry {
 
   // Expands every workload into its instances: variants x parameter combinations x threads.
   // thread_override, when not empty, replaces the thread counts of multi-threaded workloads.
-  std::vector<BenchmarkInstance> instances(const std::vector<int>& thread_override = {}) const;
+  // parameter_override replaces the values of each named parameter in every workload that
+  // declares it (`paybench run --param producers=3`).
+  std::vector<BenchmarkInstance> instances(
+      const std::vector<int>& thread_override = {},
+      const std::map<std::string, std::vector<std::int64_t>>& parameter_override = {}) const;
 
  private:
   std::vector<std::unique_ptr<Workload>> workloads_;

@@ -58,6 +58,10 @@ struct Workload {
   std::vector<Variant> variants;
   std::string baseline;                 // name of the baseline variant
   std::vector<std::string> candidates;  // variants compared with the baseline; empty means all
+  // Fewest repetitions of each benchmark, whatever the suite or --repetitions asks: workloads
+  // whose variants vary a lot between repetitions (threads handing items over) need more
+  // samples for a useful confidence interval. 0: no minimum.
+  int min_repetitions = 0;
 
   std::string full_name() const { return family + "/" + name; }
   bool multi_threaded() const { return threads.size() > 1 || threads.front() > 1; }
