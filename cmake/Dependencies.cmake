@@ -29,6 +29,16 @@ paybench_require_package(CLI11_FOUND libcli11-dev)
 find_path(PAYBENCH_MUSTACHE_INCLUDE_DIR kainjow/mustache.hpp)
 paybench_require_package(PAYBENCH_MUSTACHE_INCLUDE_DIR libkainjow-mustache-dev)
 
+# Queues that the queue workloads compare with paybench's own (headers only, except TBB).
+find_path(PAYBENCH_CONCURRENTQUEUE_INCLUDE_DIR concurrentqueue/concurrentqueue.h)
+paybench_require_package(PAYBENCH_CONCURRENTQUEUE_INCLUDE_DIR libconcurrentqueue-dev)
+find_path(PAYBENCH_READERWRITERQUEUE_INCLUDE_DIR readerwriterqueue/readerwriterqueue.h)
+paybench_require_package(PAYBENCH_READERWRITERQUEUE_INCLUDE_DIR libreaderwriterqueue-dev)
+find_path(PAYBENCH_BOOST_LOCKFREE_INCLUDE_DIR boost/lockfree/queue.hpp)
+paybench_require_package(PAYBENCH_BOOST_LOCKFREE_INCLUDE_DIR libboost-dev)
+find_package(TBB CONFIG QUIET)
+paybench_require_package(TBB_FOUND libtbb-dev)
+
 # The allocators are not linked: `paybench run --allocator NAME` re-executes the binary with the
 # library in LD_PRELOAD. Configure records where each library lives so the run can check that it
 # is installed and preload exactly that file.

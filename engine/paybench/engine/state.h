@@ -59,6 +59,11 @@ class State {
   void set_label(const std::string& label) { state_.SetLabel(label); }
   benchmark::UserCounters& counters() { return state_.counters; }
 
+  // Adds allocations that threads of the variant's own made during the measured region, such as
+  // the producers and consumers of a queue benchmark, to this benchmark's counts. Each such
+  // thread reads thread_allocation_counts() at the start and end of its measured work.
+  void add_measured_allocations(const AllocationCounts& counts) { measured_ += counts; }
+
   // Returns whether the measured loop ran to its end.
   bool measured_loop_finished() const { return loop_finished_; }
   // Returns the allocations of the measured region, on this thread.

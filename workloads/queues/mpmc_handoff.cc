@@ -1,0 +1,53 @@
+// queues/mpmc_handoff: several producers hand items to several consumers through each queue.
+//
+// Two producers and two consumers by default; `paybench run --param producers=3 --param
+// consumers=1` measures other shapes. Only the queues that allow several producers and
+// consumers take part. The mutex queue is the baseline.
+#include "handoff.h"
+#include "paybench/engine/workload.h"
+#include "queue_adapters.h"
+
+namespace {
+
+using paybench::engine::State;
+namespace workloads = paybench::workloads;
+
+template <template <class> class Adapter>
+void run(State& state) {
+  const auto producers = static_cast<int>(state.param("producers"));
+  const auto consumers = static_cast<int>(state.param("consumers"));
+  if (state.param("item_bytes") == 8) {
+    Adapter<workloads::SmallItem> queue(workloads::kQueueCapacity, producers, consumers);
+    return workloads::run_handoff<workloads::SmallItem>(state, queue);
+  }
+  Adapter<workloads::RecordItem> queue(workloads::kQueueCapacity, producers, consumers);
+  workloads::run_handoff<workloads::RecordItem>(state, queue);
+}
+
+template <class Item>
+using MoodycamelImplicit = workloads::MoodycamelAdapter<Item, false>;
+template <class Item>
+using MoodycamelTokens = workloads::MoodycamelAdapter<Item, true>;
+
+const paybench::engine::Registration kRegistration{paybench::engine::Workload{
+    .family = "queues",
+    .name = "mpmc_handoff",
+    .description = "N producers hand items to M consumers; time per item, items/s, latency",
+    .parameters = {{"producers", {2}}, {"consumers", {2}}, {"item_bytes", {8, 64}}},
+    .threads = {1},
+    .variants =
+        {
+            {"mutex_queue", "MutexQueue: std::mutex and condition variables", &run<workloads::MutexQueueAdapter>},
+            {"mpmc_ring", "MpmcRing: paybench's multi-producer ring", &run<workloads::MpmcRingAdapter>},
+            {"moodycamel", "moodycamel::ConcurrentQueue without tokens", &run<MoodycamelImplicit>},
+            {"moodycamel_tokens", "moodycamel::ConcurrentQueue with producer and consumer tokens",
+             &run<MoodycamelTokens>},
+            {"boost_queue", "boost::lockfree::queue", &run<workloads::BoostQueueAdapter>},
+            {"tbb_bounded_queue", "tbb::concurrent_bounded_queue",
+             &run<workloads::TbbBoundedQueueAdapter>},
+        },
+    .baseline = "mutex_queue",
+    .min_repetitions = 9,
+}};
+
+}  // namespace

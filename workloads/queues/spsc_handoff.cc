@@ -1,0 +1,55 @@
+// queues/spsc_handoff: one producer hands items to one consumer through each queue.
+//
+// Every queue takes part, including the single-producer/single-consumer ones (SpscRing,
+// moodycamel::ReaderWriterQueue, boost::lockfree::spsc_queue). The mutex queue is the baseline.
+#include "handoff.h"
+#include "paybench/engine/workload.h"
+#include "queue_adapters.h"
+
+namespace {
+
+using paybench::engine::State;
+namespace workloads = paybench::workloads;
+
+// Runs the hand-off through Adapter<Item> for the item size the benchmark asks for.
+template <template <class> class Adapter>
+void run(State& state) {
+  if (state.param("item_bytes") == 8) {
+    Adapter<workloads::SmallItem> queue(workloads::kQueueCapacity, 1, 1);
+    return workloads::run_handoff<workloads::SmallItem>(state, queue);
+  }
+  Adapter<workloads::RecordItem> queue(workloads::kQueueCapacity, 1, 1);
+  workloads::run_handoff<workloads::RecordItem>(state, queue);
+}
+
+template <class Item>
+using MoodycamelImplicit = workloads::MoodycamelAdapter<Item, false>;
+template <class Item>
+using MoodycamelTokens = workloads::MoodycamelAdapter<Item, true>;
+
+const paybench::engine::Registration kRegistration{paybench::engine::Workload{
+    .family = "queues",
+    .name = "spsc_handoff",
+    .description = "1 producer hands items to 1 consumer; time per item, items/s, latency",
+    .parameters = {{"producers", {1}}, {"consumers", {1}}, {"item_bytes", {8, 64}}},
+    .threads = {1},
+    .variants =
+        {
+            {"mutex_queue", "MutexQueue: std::mutex and condition variables", &run<workloads::MutexQueueAdapter>},
+            {"spsc_ring", "SpscRing: paybench's single-producer ring", &run<workloads::SpscRingAdapter>},
+            {"mpmc_ring", "MpmcRing: paybench's multi-producer ring", &run<workloads::MpmcRingAdapter>},
+            {"moodycamel", "moodycamel::ConcurrentQueue without tokens", &run<MoodycamelImplicit>},
+            {"moodycamel_tokens", "moodycamel::ConcurrentQueue with producer and consumer tokens",
+             &run<MoodycamelTokens>},
+            {"reader_writer_queue", "moodycamel::ReaderWriterQueue",
+             &run<workloads::ReaderWriterQueueAdapter>},
+            {"boost_queue", "boost::lockfree::queue", &run<workloads::BoostQueueAdapter>},
+            {"boost_spsc_queue", "boost::lockfree::spsc_queue", &run<workloads::BoostSpscAdapter>},
+            {"tbb_bounded_queue", "tbb::concurrent_bounded_queue",
+             &run<workloads::TbbBoundedQueueAdapter>},
+        },
+    .baseline = "mutex_queue",
+    .min_repetitions = 9,
+}};
+
+}  // namespace
