@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <tuple>
@@ -105,19 +106,30 @@ class CollectingReporter : public BenchmarkReporter {
   std::vector<reports::BenchmarkRun> runs_;
 };
 
+// Returns the path of this executable, or "paybench" when /proc is unavailable.
+std::string executable_path() {
+  std::error_code error;
+  const std::filesystem::path path = std::filesystem::read_symlink("/proc/self/exe", error);
+  return error ? std::string("paybench") : path.string();
+}
+
 // Passes the run settings to Google Benchmark through its own flags, which it reads only in
 // Initialize(). Benchmark names never carry Google Benchmark's "/repeats:N" suffix, even where
 // a workload raises the repetitions, because the reporter names runs from the instance.
 void configure_google_benchmark(const RunSettings& settings) {
-  std::vector<std::string> flags = {
-      "paybench",
+  // Google Benchmark keeps a pointer to argv[0] and reports it as the context's "executable",
+  // so the strings must outlive every run: they are static.
+  static std::vector<std::string> flags;
+  flags = {
+      executable_path(),
       "--benchmark_repetitions=" + std::to_string(settings.repetitions),
       "--benchmark_min_time=" + std::to_string(settings.min_time_s),
       "--benchmark_enable_random_interleaving=true",
       "--benchmark_report_aggregates_only=false",
       "--benchmark_display_aggregates_only=false",
   };
-  std::vector<char*> argv;
+  static std::vector<char*> argv;
+  argv.clear();
   for (std::string& flag : flags) argv.push_back(flag.data());
   int argc = static_cast<int>(argv.size());
   benchmark::Initialize(&argc, argv.data());

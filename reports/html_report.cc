@@ -289,7 +289,12 @@ Data context_rows_data(const Context& context) {
       {"Build type", context.build_type},
       {"Compiler", context.compiler},
       {"Compiler flags", context.compiler_flags},
-      {"Google Benchmark library build type", context.library_build_type},
+      // Debian builds libbenchmark without NDEBUG, so it reports "debug" although it is
+      // compiled with -O2; the label says so, or readers take the timings for a debug build's.
+      {"Google Benchmark library build type",
+       context.library_build_type == "debug"
+           ? "debug (as the library reports itself: Debian's build keeps assertions on, with -O2)"
+           : context.library_build_type},
       {"Command line", context.command_line},
       {"Suite", context.suite},
       {"Repetitions", std::to_string(context.repetitions)},

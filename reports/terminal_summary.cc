@@ -192,7 +192,7 @@ std::string render_heading(const Context& context) {
     parts.push_back("suite " + context.suite);
   }
   if (!context.host_name.empty()) {
-    parts.push_back(context.host_name);
+    parts.push_back("host " + context.host_name);
   }
   if (!context.date.empty()) {
     parts.push_back(context.date);

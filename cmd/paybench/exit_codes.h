@@ -10,7 +10,7 @@ inline constexpr int kExitUsageError = 2;       // invalid option, value, patter
 inline constexpr const char* kExitCodesHelp =
     "Exit codes:\n"
     "  0  success\n"
-    "  1  the run finished but at least one benchmark failed (its error is in the result)\n"
+    "  1  run: the run finished but at least one benchmark failed (its error is in the result)\n"
     "  2  invalid command line, option value, pattern or input, or a file that cannot be\n"
     "     read or written; no partial output is left behind\n";
 

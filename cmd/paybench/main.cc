@@ -4,8 +4,10 @@
 
 #include <exception>
 #include <string>
+#include <string_view>
 
 #include "exit_codes.h"
+#include "paybench/engine/build_info.h"
 #include "list_command.h"
 #include "run_command.h"
 #include "usage_error.h"
@@ -29,18 +31,30 @@ int main(int argc, char** argv) {
   CLI::App app{"paybench: measure payment-backend building blocks and compare their variants"};
   app.footer(kExitCodesHelp);
   app.require_subcommand(1);
+  const paybench::engine::BuildInfo& build = paybench::engine::build_info();
+  app.set_version_flag("--version",
+                       fmt::format("paybench {} ({})", build.version, build.git_commit));
 
   ListOptions list_options;
   RunOptions run_options;
   setup_list_command(app, list_options);
   setup_run_command(app, run_options);
 
+  // CLI11 reports a mistyped command only as a missing subcommand; name the word instead.
+  const bool names_unknown_command = argc > 1 && argv[1][0] != '-' &&
+                                     std::string_view(argv[1]) != "list" &&
+                                     std::string_view(argv[1]) != "run";
+  if (names_unknown_command) {
+    fmt::print(stderr, "paybench: error: unknown command '{}': expected list or run\n"
+                       "Run 'paybench --help' for usage.\n",
+               argv[1]);
+    return kExitUsageError;
+  }
+
   try {
     app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& help) {
-    return app.exit(help);
-  } catch (const CLI::CallForAllHelp& help) {
-    return app.exit(help);
+  } catch (const CLI::Success& help_or_version) {
+    return app.exit(help_or_version);
   } catch (const CLI::ParseError& error) {
     fmt::print(stderr, "paybench: error: {}\nRun 'paybench --help' for usage.\n", error.what());
     return kExitUsageError;

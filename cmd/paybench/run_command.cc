@@ -113,7 +113,7 @@ std::vector<const engine::AllocatorInfo*> parse_allocators(const RunOptions& opt
   return allocators;
 }
 
-RunPlan plan_run(const RunOptions& options, const std::string& command_line) {
+RunPlan plan_run(const RunOptions& options) {
   RunPlan plan;
   const std::optional<Suite> suite = find_suite(options.suite);
   if (!suite) {
@@ -129,7 +129,7 @@ RunPlan plan_run(const RunOptions& options, const std::string& command_line) {
       options.min_time.empty()
           ? suite->min_time_s
           : parse_seconds_option("--min-time", options.min_time, kMaxMinTimeSeconds);
-  plan.settings.command_line = command_line;
+  plan.settings.command_line = options.recorded_command_line;
   plan.settings.show_progress = !options.quiet && isatty(STDERR_FILENO) != 0;
   plan.settings.progress_prefix = options.progress_prefix;
 
@@ -156,9 +156,10 @@ std::vector<std::string> child_arguments(const RunOptions& options,
   for (const std::string& param : options.params) add("--param", param);
   add("--allocator", allocator.name);
   add("--out-dir", options.out_dir);
-  add("--format", options.format);
+  if (options.format != "table") add("--format", options.format);
   add("--result-file", options.result_file);
   add("--progress-prefix", options.progress_prefix);
+  add("--recorded-command-line", options.recorded_command_line);
   if (options.quiet) arguments.push_back("--quiet");
   return arguments;
 }
@@ -247,35 +248,49 @@ void setup_run_command(CLI::App& app, RunOptions& options) {
                   "0.5 s, for decisions")
       ->default_str("full");
   run->add_option("--repetitions", options.repetitions,
-                  "Repetitions of each benchmark (default: the suite's)");
+                  "Repetitions of each benchmark (default: the suite's)")
+      ->type_name("N");
   run->add_option("--min-time", options.min_time,
-                  "Minimum measuring time of one repetition, in seconds (default: the suite's)");
+                  "Minimum measuring time of one repetition, in seconds (default: the suite's)")
+      ->type_name("SECONDS");
   run->add_option("--threads", options.threads,
                   "Thread counts for multi-threaded workloads, e.g. 1,2 (default: each "
-                  "workload's own)");
+                  "workload's own; single-threaded workloads keep 1)")
+      ->type_name("LIST");
   run->add_option("--param", options.params,
                   "Replace a parameter's values, e.g. --param producers=1,3 (repeatable); "
                   "'paybench list' shows each workload's parameters")
+      ->type_name("NAME=V1,V2")
       ->allow_extra_args(false);
   CLI::Option* allocator = run->add_option(
-      "--allocator", options.allocator, "Run under one allocator: glibc, jemalloc, tcmalloc or mimalloc");
+      "--allocator", options.allocator,
+      "Run under one allocator: glibc, jemalloc, tcmalloc (gperftools' tcmalloc_minimal) or "
+      "mimalloc");
+  allocator->type_name("NAME");
   CLI::Option* allocators = run->add_option(
-      "--allocators", options.allocators, "Run under each allocator of a list, e.g. glibc,jemalloc, and merge the results");
+      "--allocators", options.allocators,
+      "Run under each allocator of a list, e.g. glibc,jemalloc, merge the results and compare "
+      "each allocator with the first");
+  allocators->type_name("LIST");
   allocator->excludes(allocators);
   run->add_option("--out-dir", options.out_dir,
-                  "Directory for result.json and report.html (default: "
-                  "paybench-results/<UTC timestamp>, linked from paybench-results/latest)");
-  run->add_option("--format", options.format, "Summary printed on stdout: table or json")
+                  "Directory for result.json and report.html, replaced if they exist (default: "
+                  "paybench-results/<UTC timestamp>, linked from paybench-results/latest)")
+      ->type_name("DIR");
+  run->add_option("--format", options.format, "Summary printed on stdout: table (default) or json")
       ->check(CLI::IsMember({"table", "json"}));
   run->add_flag("--quiet", options.quiet, "No progress line on stderr");
 
   // Used between paybench processes; not part of the interface.
   run->add_option("--result-file", options.result_file)->group("");
   run->add_option("--progress-prefix", options.progress_prefix)->group("");
+  run->add_option("--recorded-command-line", options.recorded_command_line)->group("");
 }
 
-int run_run_command(const RunOptions& options, const std::string& command_line) {
-  const RunPlan plan = plan_run(options, command_line);
+int run_run_command(const RunOptions& requested_options, const std::string& command_line) {
+  RunOptions options = requested_options;
+  if (options.recorded_command_line.empty()) options.recorded_command_line = command_line;
+  const RunPlan plan = plan_run(options);
 
   // A single allocator other than the active one: run again under it, with the same options.
   // A process that was already started under it and still finds another one reports that the

@@ -23,11 +23,14 @@ struct RunOptions {
   bool quiet = false;
 
   // Set by a parent paybench that runs this one under another allocator.
-  std::string result_file;      // write only the result JSON here
-  std::string progress_prefix;  // shown before the progress line
+  std::string result_file;            // write only the result JSON here
+  std::string progress_prefix;        // shown before the progress line
+  std::string recorded_command_line;  // the command the user typed, recorded in the result
 };
 
 void setup_run_command(CLI::App& app, RunOptions& options);
+// `command_line` is recorded in the result, unless options.recorded_command_line says which
+// command a parent paybench was started with.
 int run_run_command(const RunOptions& options, const std::string& command_line);
 
 }  // namespace paybench::cli

@@ -25,6 +25,8 @@ class AllocatorTest(unittest.TestCase):
                 allocators = result["context"]["allocators"]
                 self.assertEqual(len(allocators), 1)
                 self.assertEqual(allocators[0]["name"], name)
+                self.assertIn(f"--allocator {name}", result["context"]["command_line"])
+                self.assertNotIn("--recorded-command-line", result["context"]["command_line"])
                 self.assertNotEqual(allocators[0]["version"], "unknown")
                 self.assertIn(name if name != "glibc" else "libc", allocators[0]["library"])
                 for benchmark in result["benchmarks"]:
@@ -41,6 +43,9 @@ class AllocatorTest(unittest.TestCase):
 
     def test_matrix_merges_results(self):
         result = self.run_json("--allocators", "glibc,jemalloc")
+        command_line = result["context"]["command_line"]
+        self.assertIn("--allocators glibc,jemalloc", command_line)
+        self.assertNotIn("--result-file", command_line)
         names = [a["name"] for a in result["context"]["allocators"]]
         self.assertEqual(names, ["glibc", "jemalloc"])
         run_names = {b["run_name"] for b in result["benchmarks"]}

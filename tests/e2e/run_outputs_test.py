@@ -90,6 +90,7 @@ class RunOutputsTest(unittest.TestCase):
         self.assertEqual(context["allocators"][0]["name"], "glibc")
         self.assertRegex(context["allocators"][0]["version"], r"^\d+\.\d+")
         self.assertIn("run", context["command_line"])
+        self.assertTrue(context["executable"].endswith("paybench"), context["executable"])
         self.assertEqual(context["suite"], "quick")
         self.assertEqual(context["repetitions"], 2)
         for key in ("paybench_version", "git_commit", "build_type", "compiler",

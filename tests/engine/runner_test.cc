@@ -203,6 +203,8 @@ TEST_F(RunnerTest, SkippedLoopBecomesError) {
 TEST_F(RunnerTest, ContextDescribesMachineAndBuild) {
   const reports::Context& context = result_->context;
   EXPECT_FALSE(context.date.empty());
+  EXPECT_NE(context.executable.find("paybench_engine_tests"), std::string::npos)
+      << context.executable;
   EXPECT_FALSE(context.host_name.empty());
   EXPECT_GT(context.num_cpus, 0);
   EXPECT_FALSE(context.library_build_type.empty());
