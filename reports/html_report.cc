@@ -116,6 +116,17 @@ Data outcome_data(const Comparison& comparison) {
 Data row_data(const InstanceSummary& instance, const Result& result) {
   Data row;
   row.set("name", instance.display_name);
+  // The name split after each '/', so the template can offer a line break there (<wbr>) and a
+  // narrow table never breaks a name inside "threads:1".
+  kainjow::mustache::data segments{kainjow::mustache::data::type::list};
+  std::size_t start = 0;
+  while (start < instance.display_name.size()) {
+    const std::size_t slash = instance.display_name.find('/', start);
+    const std::size_t end = slash == std::string::npos ? instance.display_name.size() : slash + 1;
+    segments.push_back(kainjow::mustache::data{"segment", instance.display_name.substr(start, end - start)});
+    start = end;
+  }
+  row.set("name_segments", segments);
   row.set("has_label", !instance.label.empty());
   row.set("label", instance.label);
   row.set("allocator", instance.allocator);
