@@ -142,6 +142,11 @@ Data row_data(const InstanceSummary& instance, const Result& result) {
   row.set("cv", text_of(instance.cv, format_percent));
   row.set("allocs", text_of(instance.allocs_per_op, format_count));
   row.set("bytes", text_of(instance.bytes_per_op, format_count));
+  row.set("latency", instance.latency_p50_ns
+                         ? fmt::format("{} / {} / {}", format_time(*instance.latency_p50_ns),
+                                       text_of(instance.latency_p99_ns, format_time),
+                                       text_of(instance.latency_p999_ns, format_time))
+                         : std::string("-"));
 
   std::vector<Data> outcomes;
   for (std::size_t i : instance.candidate_in) {
@@ -179,6 +184,10 @@ Data families_data(const Result& result) {
     Data item;
     item.set("family", family.family);
     item.set("show_allocator", show_allocator);
+    const bool show_latency =
+        std::any_of(family.instances.begin(), family.instances.end(),
+                    [](const InstanceSummary& instance) { return instance.latency_p50_ns.has_value(); });
+    item.set("show_latency", show_latency);
     std::vector<Data> rows;
     for (const InstanceSummary& instance : family.instances) {
       rows.push_back(row_data(instance, result));

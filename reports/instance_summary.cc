@@ -38,6 +38,9 @@ struct InstanceBuilder {
   InstanceSummary summary;
   std::vector<double> allocs_per_op;
   std::vector<double> bytes_per_op;
+  std::vector<double> latency_p50_ns;
+  std::vector<double> latency_p99_ns;
+  std::vector<double> latency_p999_ns;
   const BenchmarkRun* median_aggregate = nullptr;
   const BenchmarkRun* cv_aggregate = nullptr;
 
@@ -68,6 +71,9 @@ struct InstanceBuilder {
     }
     add_counter(run, kAllocsPerOpCounter, allocs_per_op);
     add_counter(run, kBytesPerOpCounter, bytes_per_op);
+    add_counter(run, kLatencyP50Counter, latency_p50_ns);
+    add_counter(run, kLatencyP99Counter, latency_p99_ns);
+    add_counter(run, kLatencyP999Counter, latency_p999_ns);
   }
 
   static void add_counter(const BenchmarkRun& run, const char* name, std::vector<double>& values) {
@@ -95,6 +101,9 @@ struct InstanceBuilder {
     }
     summary.allocs_per_op = median_of_present(allocs_per_op);
     summary.bytes_per_op = median_of_present(bytes_per_op);
+    summary.latency_p50_ns = median_of_present(latency_p50_ns);
+    summary.latency_p99_ns = median_of_present(latency_p99_ns);
+    summary.latency_p999_ns = median_of_present(latency_p999_ns);
     return std::move(summary);
   }
 };

@@ -123,3 +123,24 @@ TEST(HtmlReport, EmptyResultStillRenders) {
 
 }  // namespace
 }  // namespace paybench::reports
+
+namespace paybench::reports {
+namespace {
+
+TEST(HtmlReport, LatencyColumnOnlyWhenReported) {
+  Result result = testing::make_fixed_result();
+  const std::string without = render_html_report(result);
+  EXPECT_EQ(without.find("Latency p50"), std::string::npos);
+
+  for (BenchmarkRun& run : result.benchmarks) {
+    run.counters["latency_p50_ns"] = 1500;
+    run.counters["latency_p99_ns"] = 42000;
+    run.counters["latency_p999_ns"] = 2500000;
+  }
+  const std::string with = render_html_report(result);
+  EXPECT_NE(with.find("Latency p50 / p99 / p99.9"), std::string::npos);
+  EXPECT_NE(with.find("1.50 us / 42.0 us / 2.50 ms"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace paybench::reports

@@ -14,6 +14,11 @@ namespace paybench::reports {
 // Counters that workloads report per operation and the reports show in their own columns.
 inline constexpr const char* kAllocsPerOpCounter = "allocs_per_op";
 inline constexpr const char* kBytesPerOpCounter = "bytes_per_op";
+// Hand-off latency percentiles in nanoseconds, reported by workloads that time items between
+// threads (the queue workloads).
+inline constexpr const char* kLatencyP50Counter = "latency_p50_ns";
+inline constexpr const char* kLatencyP99Counter = "latency_p99_ns";
+inline constexpr const char* kLatencyP999Counter = "latency_p999_ns";
 
 struct InstanceSummary {
   std::string family;        // the run's family, or the first part of run_name when it has none
@@ -32,6 +37,9 @@ struct InstanceSummary {
   // Medians of the counters over the runs that report them.
   std::optional<double> allocs_per_op;
   std::optional<double> bytes_per_op;
+  std::optional<double> latency_p50_ns;
+  std::optional<double> latency_p99_ns;
+  std::optional<double> latency_p999_ns;
 
   int iteration_runs = 0;  // with or without an error
   int error_runs = 0;
