@@ -74,6 +74,18 @@ TEST(Registry, VariantRunsOnlyWhereItApplies) {
   EXPECT_EQ(registry.instances().size(), 2u * 2u * 2u + 2u * 2u);
 }
 
+TEST(Registry, ParameterOverrideReplacesValues) {
+  Registry registry;
+  registry.add(valid_workload());
+  const auto instances = registry.instances({}, {{"size", {3, 5, 7}}, {"unused", {1}}});
+  ASSERT_EQ(instances.size(), 3u * 2u * 2u * 2u);
+  for (const auto& instance : instances) {
+    const auto size = instance.params.at("size");
+    EXPECT_TRUE(size == 3 || size == 5 || size == 7) << instance.name();
+    EXPECT_FALSE(instance.params.contains("unused")) << instance.name();
+  }
+}
+
 TEST(Registry, ComparedVariantsDefaultToAllButBaseline) {
   Workload workload = valid_workload();
   workload.variants.push_back({"other", "another", &noop});
