@@ -1,11 +1,13 @@
 // pipeline/payment_stages: payment records through validate -> fraud-score -> settle, as a
 // Pipeline of worker threads against the same stage functions called inline on one thread.
 //
-// Pipeline's queues are MutexQueues (pipeline.h offers no other queue), so the workload compares
-// the pipeline with the single-threaded loop that a service without one would run: the
-// difference is what the hand-offs cost, or what the extra workers gain. stages:1 runs validate
-// only, stages:3 all three. The inline baseline ignores workers_per_stage and runs at each of its
-// values, so that every pipeline benchmark has a baseline at equal parameters.
+// The variants are the queue that connects the stages: mutex_queue (MutexQueue, whose waiting
+// threads sleep on a condition variable) and mpmc_ring (the lock-free MpmcRing, whose waiting
+// threads spin, yield, then sleep in short steps). Both are compared with the single-threaded
+// loop that a service without a pipeline would run: the difference is what the hand-offs cost,
+// or what the extra workers gain. stages:1 runs validate only, stages:3 all three. The inline
+// baseline ignores workers_per_stage and runs at each of its values, so that every pipeline
+// benchmark has a baseline at equal parameters.
 //
 // Each batch pushes 4096 records (a few percent of them invalid, see batch_records()) and waits
 // until every one has been delivered or dropped. Times are per record pushed, and
@@ -27,6 +29,8 @@
 #include <string>
 #include <vector>
 
+#include "paybench/concurrency/mpmc_ring.h"
+#include "paybench/concurrency/mutex_queue.h"
 #include "paybench/concurrency/pipeline.h"
 #include "paybench/engine/workload.h"
 #include "paybench/memory/payment_record.h"
@@ -245,9 +249,10 @@ void run_inline(State& state) {
 
 // Returns an error message when the pipeline's counts differ from `batches` times the expected
 // outcome of one batch, or an empty string when they agree.
-std::string check_outcome(const paybench::Pipeline<CompactPaymentRecord>::Counters& counters,
-                          std::uint64_t pushed, std::uint64_t finished, std::uint64_t batches,
-                          const BatchOutcome& expected, const SettledTotal* settled) {
+template <class Counters>
+std::string check_outcome(const Counters& counters, std::uint64_t pushed, std::uint64_t finished,
+                          std::uint64_t batches, const BatchOutcome& expected,
+                          const SettledTotal* settled) {
   const auto count_text = [](std::uint64_t actual, std::uint64_t wanted) {
     return std::to_string(actual) + " (expected " + std::to_string(wanted) + ")";
   };
@@ -290,7 +295,10 @@ std::string check_outcome(const paybench::Pipeline<CompactPaymentRecord>::Counte
   return {};
 }
 
+// Runs the stages as a Pipeline whose stages are connected by Queue.
+template <template <class> class Queue>
 void run_pipeline(State& state) {
+  using RecordPipeline = paybench::Pipeline<CompactPaymentRecord, Queue>;
   const std::optional<bool> stages_param = all_stages_param(state);
   if (!stages_param) return;
   const bool all_stages = *stages_param;
@@ -308,7 +316,7 @@ void run_pipeline(State& state) {
   // counters are only a snapshot and cannot wake a waiting thread.
   CompletionCounter completion;
   SettlementLedger ledger(workers);
-  using Stage = paybench::Pipeline<CompactPaymentRecord>::Stage;
+  using Stage = typename RecordPipeline::Stage;
   std::vector<Stage> stages;
   stages.push_back({"validate", workers, [&completion](CompactPaymentRecord record) {
                       std::optional<CompactPaymentRecord> output;
@@ -326,7 +334,7 @@ void run_pipeline(State& state) {
                         return std::optional<CompactPaymentRecord>(record);
                       }});
   }
-  paybench::Pipeline<CompactPaymentRecord> pipeline(
+  RecordPipeline pipeline(
       std::move(stages), [&completion](CompactPaymentRecord) { completion.add_one(); },
       kQueueCapacity);
 
@@ -371,16 +379,19 @@ void run_pipeline(State& state) {
 const paybench::engine::Registration kRegistration{paybench::engine::Workload{
     .family = "pipeline",
     .name = "payment_stages",
-    .description = "Records through validate, fraud check and settle: Pipeline against inline "
-                   "calls; records/s",
+    .description = "Records through validate, fraud check and settle: Pipeline on a MutexQueue "
+                   "or an MpmcRing against inline calls; records/s",
     .parameters = {{"stages", {1, 3}}, {"workers_per_stage", {1, 2}}},
     .threads = {1},
     .variants = {{"inline", "the stage functions called in turn on the benchmark thread; "
                             "ignores workers_per_stage",
                   &run_inline},
-                 {"pipeline", "Pipeline: workers_per_stage threads per stage, MutexQueue "
-                              "between stages",
-                  &run_pipeline}},
+                 {"mutex_queue", "Pipeline: workers_per_stage threads per stage, MutexQueue "
+                                 "between stages",
+                  &run_pipeline<paybench::MutexQueue>},
+                 {"mpmc_ring", "Pipeline: workers_per_stage threads per stage, MpmcRing "
+                               "between stages",
+                  &run_pipeline<paybench::MpmcRing>}},
     .baseline = "inline",
     .min_repetitions = 9,
 }};

@@ -2,10 +2,13 @@
 // validate -> fraud-score -> settle on CompactPaymentRecord.
 //
 // Contract:
-// - Each stage has its own input queue (a MutexQueue of queue_capacity items) and worker_count
-//   threads. A worker pops an item, calls the stage function, and pushes the result into the
-//   next stage's queue, or hands it to the sink after the last stage. Several workers per stage
-//   fan out, and all of them feed the one queue of the next stage, which fans in.
+// - Each stage has its own input queue and worker_count threads. The queue is a Queue<Item> of
+//   queue_capacity items: a MutexQueue by default, or an MpmcRing, whose capacity is rounded up
+//   to a power of two (queue_capacity() returns the capacity in use). PipelineQueue
+//   (pipeline_queue.h) gives both kinds the close() that shutdown needs.
+// - A worker pops an item, calls the stage function, and pushes the result into the next
+//   stage's queue, or hands it to the sink after the last stage. Several workers per stage fan
+//   out, and all of them feed the one queue of the next stage, which fans in.
 // - A stage function returns the item to pass on, or std::nullopt to drop it. A drop is counted
 //   in that stage's `dropped`. A function that throws drops the item too and is counted in the
 //   stage's `failed`, and so is a sink that throws (in the last stage's counters). The exception
@@ -14,9 +17,12 @@
 //   leave that stage in a different order from the one in which they entered it.
 // - push blocks while the first queue is full, try_push never waits for room, and try_push_for
 //   waits at most the timeout. They return false once close() has been called, and never move
-//   from or copy a rejected item.
+//   from or copy a rejected item. With MutexQueue a push that waits takes no CPU time. With
+//   MpmcRing it spins, then yields, then sleeps in short steps (see IdleBackoff), and so do
+//   workers that wait for an item.
 // - close() stops accepting input. Every item accepted before it still flows through every
-//   stage, so a clean shutdown loses no item. Each stage's queue is closed by the last worker of
+//   stage, so a clean shutdown loses no item. A push that runs concurrently with close() either
+//   fails or is accepted and flows through. Each stage's queue is closed by the last worker of
 //   the stage before it to exit, after that worker's final push.
 // - wait() returns once close() has been called and every accepted item has left the last stage,
 //   that is, after the sink returned for it or a stage dropped it. Then
@@ -47,10 +53,13 @@
 #include <vector>
 
 #include "paybench/concurrency/mutex_queue.h"
+#include "paybench/concurrency/pipeline_queue.h"
 
 namespace paybench {
 
-template <class Item>
+// Queue is MutexQueue or MpmcRing, or another queue template for which PipelineQueue<Item, Queue>
+// compiles.
+template <class Item, template <class> class Queue = MutexQueue>
 class Pipeline {
  public:
   using StageFunction = std::function<std::optional<Item>(Item)>;
@@ -147,7 +156,9 @@ class Pipeline {
   }
 
   // Appends item if the first queue has room and the pipeline is open. Never waits for room.
-  // Returns false, leaving item untouched, otherwise. is_closed() tells the two cases apart.
+  // Returns false, leaving item untouched, otherwise. is_closed() tells the two cases apart. With
+  // MpmcRing it may also return false while a worker is still moving out the item that occupies
+  // the next cell (see MpmcRing::try_push).
   [[nodiscard]] bool try_push(const Item& item) {
     return count_if_accepted(first_queue().try_push(item));
   }
@@ -166,11 +177,19 @@ class Pipeline {
     return count_if_accepted(first_queue().try_push_for(std::move(item), timeout));
   }
 
-  // Stops accepting input and wakes blocked producers, whose push then returns false. Items
-  // accepted before keep flowing. Idempotent, and never blocks on the stages.
+  // Stops accepting input and wakes blocked producers, whose push then returns false. With
+  // MpmcRing a blocked producer notices at its next backoff step, within about
+  // IdleBackoff::kSleepStep. Items accepted before keep flowing. Idempotent, and never blocks on
+  // the stages.
   void close() { first_queue().close(); }
 
   [[nodiscard]] bool is_closed() const { return stages_.front()->input.is_closed(); }
+
+  // Returns the capacity of each stage's queue: queue_capacity for MutexQueue, and queue_capacity
+  // rounded up to a power of two of at least 2 for MpmcRing.
+  [[nodiscard]] std::size_t queue_capacity() const noexcept {
+    return stages_.front()->input.capacity();
+  }
 
   // Blocks until close() has been called, by any thread, and every accepted item has left the
   // last stage, then joins the workers. Safe to call from several threads and more than once.
@@ -215,7 +234,7 @@ class Pipeline {
 
     // Never changed after construction.
     const Stage stage;
-    MutexQueue<Item> input;
+    PipelineQueue<Item, Queue> input;
     // Decremented with acq_rel by each worker of this stage as it exits. The worker that takes
     // it to 0 closes the next stage's queue, after every push of the other workers.
     std::atomic<std::size_t> live_workers;
@@ -244,7 +263,7 @@ class Pipeline {
     }
   }
 
-  [[nodiscard]] MutexQueue<Item>& first_queue() { return stages_.front()->input; }
+  [[nodiscard]] PipelineQueue<Item, Queue>& first_queue() { return stages_.front()->input; }
 
   [[nodiscard]] bool count_if_accepted(bool accepted) {
     if (accepted) {
@@ -275,14 +294,14 @@ class Pipeline {
         deliver(state, std::move(*output));
         continue;
       }
-      // The next queue closes only after every worker of this stage has exited, so this push
-      // can fail only after the constructor closed every queue, before any item was accepted.
-      [[maybe_unused]] const bool pushed = stages_[index + 1]->input.push(std::move(*output));
-      assert(pushed && "Pipeline: the next stage's queue closed while this stage still runs");
+      // The next queue closes only after every worker of this stage has exited. The
+      // constructor's error path closes every queue earlier, but before any item was accepted,
+      // so no worker gets here then.
+      stages_[index + 1]->input.push_before_close(std::move(*output));
     }
 
     // acq_rel: the last worker to leave acquires every other worker's final push before it
-    // closes the next queue (MutexQueue's mutex orders the pushes before the close too).
+    // closes the next queue, which push_before_close requires.
     const bool last_worker = state.live_workers.fetch_sub(1, std::memory_order_acq_rel) == 1;
     if (last_worker && !is_last_stage) {
       stages_[index + 1]->input.close();
