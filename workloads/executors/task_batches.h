@@ -35,6 +35,7 @@
 #include <string>
 #include <thread>
 
+#include "support/completion_counter.h"
 #include "paybench/concurrency/executor.h"
 #include "paybench/engine/state.h"
 
@@ -85,42 +86,6 @@ inline std::uint64_t spin_iterations_for(std::int64_t work_ns) {
   return static_cast<std::uint64_t>(static_cast<double>(work_ns) * iterations_per_ns);
 }
 
-// Tasks finished so far, and a wake-up for the benchmark thread when they reach a target.
-class CompletionCounter {
- public:
-  // Sets the count at which wait_for_target() returns. Call before submitting the tasks that
-  // reach it: the submit's happens-before edge then makes the target visible to those tasks.
-  void set_target(std::uint64_t target) { target_.store(target, std::memory_order_relaxed); }
-
-  // Counts one finished task. The task that reaches the target wakes the waiter.
-  void add_one() {
-    const std::uint64_t finished = finished_.fetch_add(1, std::memory_order_release) + 1;
-    if (finished != target_.load(std::memory_order_relaxed)) return;
-
-    // Taking the mutex orders this notification after the waiter's last check of the count,
-    // so the wake-up cannot fall between that check and the wait.
-    std::lock_guard lock(mutex_);
-    reached_.notify_one();
-  }
-
-  // Blocks until the count reaches the target. Returns false after kBatchTimeout.
-  [[nodiscard]] bool wait_for_target() {
-    std::unique_lock lock(mutex_);
-    return reached_.wait_for(lock, kBatchTimeout, [this] {
-      return finished_.load(std::memory_order_acquire) >= target_.load(std::memory_order_relaxed);
-    });
-  }
-
-  [[nodiscard]] std::uint64_t finished() const { return finished_.load(std::memory_order_acquire); }
-
- private:
-  // Written by tasks on the executor's threads.
-  alignas(64) std::atomic<std::uint64_t> finished_{0};
-  // Written by the benchmark thread before each batch.
-  alignas(64) std::atomic<std::uint64_t> target_{std::numeric_limits<std::uint64_t>::max()};
-  std::mutex mutex_;
-  std::condition_variable reached_;
-};
 
 // State shared by every task of a run: the spin length and the completion count.
 struct TaskContext {
@@ -215,7 +180,7 @@ void run_task_batches(engine::State& state, Executor& executor, SubmitMode mode)
       }
     }
 
-    if (error.empty() && !context.completion.wait_for_target()) {
+    if (error.empty() && !context.completion.wait_for_target(kBatchTimeout)) {
       error = "a batch did not complete within 10 s: " +
               std::to_string(context.completion.finished()) + " of " + std::to_string(accepted) +
               " accepted tasks finished";

@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "support/completion_counter.h"
 #include "paybench/concurrency/mpmc_ring.h"
 #include "paybench/concurrency/mutex_queue.h"
 #include "paybench/concurrency/pipeline.h"
@@ -149,43 +150,6 @@ class SettlementLedger {
   std::atomic<std::size_t> next_slot_{0};
 };
 
-// Records that left the pipeline (delivered or dropped), and a wake-up for the benchmark thread
-// when they reach a target.
-class CompletionCounter {
- public:
-  // Sets the count at which wait_for_target() returns. Call before pushing the records that
-  // reach it: the push's happens-before edge then makes the target visible to the workers.
-  void set_target(std::uint64_t target) { target_.store(target, std::memory_order_relaxed); }
-
-  // Counts one record that left the pipeline. The one that reaches the target wakes the waiter.
-  void add_one() {
-    const std::uint64_t finished = finished_.fetch_add(1, std::memory_order_release) + 1;
-    if (finished != target_.load(std::memory_order_relaxed)) return;
-
-    // Taking the mutex orders this notification after the waiter's last check of the count,
-    // so the wake-up cannot fall between that check and the wait.
-    std::lock_guard lock(mutex_);
-    reached_.notify_one();
-  }
-
-  // Blocks until the count reaches the target. Returns false after kBatchTimeout.
-  [[nodiscard]] bool wait_for_target() {
-    std::unique_lock lock(mutex_);
-    return reached_.wait_for(lock, kBatchTimeout, [this] {
-      return finished_.load(std::memory_order_acquire) >= target_.load(std::memory_order_relaxed);
-    });
-  }
-
-  [[nodiscard]] std::uint64_t finished() const { return finished_.load(std::memory_order_acquire); }
-
- private:
-  // Written by the pipeline's workers.
-  alignas(64) std::atomic<std::uint64_t> finished_{0};
-  // Written by the benchmark thread before each batch.
-  alignas(64) std::atomic<std::uint64_t> target_{std::numeric_limits<std::uint64_t>::max()};
-  std::mutex mutex_;
-  std::condition_variable reached_;
-};
 
 // The outcome of one batch of batch_records(), computed with the inline stage functions.
 struct BatchOutcome {
@@ -314,7 +278,7 @@ void run_pipeline(State& state) {
 
   // A drop counts as leaving the pipeline in the stage function itself, because Pipeline's own
   // counters are only a snapshot and cannot wake a waiting thread.
-  CompletionCounter completion;
+  paybench::workloads::CompletionCounter completion;
   SettlementLedger ledger(workers);
   using Stage = typename RecordPipeline::Stage;
   std::vector<Stage> stages;
@@ -354,7 +318,7 @@ void run_pipeline(State& state) {
     }
     ++batches;
 
-    if (error.empty() && !completion.wait_for_target()) {
+    if (error.empty() && !completion.wait_for_target(kBatchTimeout)) {
       error = "a batch did not leave the pipeline within 10 s: " +
               std::to_string(completion.finished()) + " of " + std::to_string(pushed) +
               " pushed records were delivered or dropped";

@@ -311,4 +311,18 @@ void run_handoff(engine::State& state, Adapter& queue) {
   state.counters()["latency_samples"] = static_cast<double>(latencies.size());
 }
 
+// Runs the hand-off through Adapter<SmallItem> or Adapter<RecordItem>, as the benchmark's
+// item_bytes parameter asks, with its producers and consumers parameters.
+template <template <class> class Adapter>
+void run_handoff_by_item_size(engine::State& state) {
+  const auto producers = static_cast<int>(state.param("producers"));
+  const auto consumers = static_cast<int>(state.param("consumers"));
+  if (state.param("item_bytes") == 8) {
+    Adapter<SmallItem> queue(kQueueCapacity, producers, consumers);
+    return run_handoff<SmallItem>(state, queue);
+  }
+  Adapter<RecordItem> queue(kQueueCapacity, producers, consumers);
+  run_handoff<RecordItem>(state, queue);
+}
+
 }  // namespace paybench::workloads

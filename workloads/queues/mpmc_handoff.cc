@@ -9,25 +9,10 @@
 
 namespace {
 
-using paybench::engine::State;
 namespace workloads = paybench::workloads;
 
 template <template <class> class Adapter>
-void run(State& state) {
-  const auto producers = static_cast<int>(state.param("producers"));
-  const auto consumers = static_cast<int>(state.param("consumers"));
-  if (state.param("item_bytes") == 8) {
-    Adapter<workloads::SmallItem> queue(workloads::kQueueCapacity, producers, consumers);
-    return workloads::run_handoff<workloads::SmallItem>(state, queue);
-  }
-  Adapter<workloads::RecordItem> queue(workloads::kQueueCapacity, producers, consumers);
-  workloads::run_handoff<workloads::RecordItem>(state, queue);
-}
-
-template <class Item>
-using MoodycamelImplicit = workloads::MoodycamelAdapter<Item, false>;
-template <class Item>
-using MoodycamelTokens = workloads::MoodycamelAdapter<Item, true>;
+constexpr auto run = &workloads::run_handoff_by_item_size<Adapter>;
 
 const paybench::engine::Registration kRegistration{paybench::engine::Workload{
     .family = "queues",
@@ -37,14 +22,14 @@ const paybench::engine::Registration kRegistration{paybench::engine::Workload{
     .threads = {1},
     .variants =
         {
-            {"mutex_queue", "MutexQueue: std::mutex and condition variables", &run<workloads::MutexQueueAdapter>},
-            {"mpmc_ring", "MpmcRing: paybench's multi-producer ring", &run<workloads::MpmcRingAdapter>},
-            {"moodycamel", "moodycamel::ConcurrentQueue without tokens", &run<MoodycamelImplicit>},
+            {"mutex_queue", "MutexQueue: std::mutex and condition variables", run<workloads::MutexQueueAdapter>},
+            {"mpmc_ring", "MpmcRing: paybench's multi-producer ring", run<workloads::MpmcRingAdapter>},
+            {"moodycamel", "moodycamel::ConcurrentQueue without tokens", run<workloads::MoodycamelImplicitAdapter>},
             {"moodycamel_tokens", "moodycamel::ConcurrentQueue with producer and consumer tokens",
-             &run<MoodycamelTokens>},
-            {"boost_queue", "boost::lockfree::queue", &run<workloads::BoostQueueAdapter>},
+             run<workloads::MoodycamelTokensAdapter>},
+            {"boost_queue", "boost::lockfree::queue", run<workloads::BoostQueueAdapter>},
             {"tbb_bounded_queue", "tbb::concurrent_bounded_queue",
-             &run<workloads::TbbBoundedQueueAdapter>},
+             run<workloads::TbbBoundedQueueAdapter>},
         },
     .baseline = "mutex_queue",
     .min_repetitions = 9,

@@ -95,6 +95,11 @@ class MoodycamelAdapter {
   moodycamel::ConcurrentQueue<Item> queue_;
 };
 
+template <class Item>
+using MoodycamelImplicitAdapter = MoodycamelAdapter<Item, false>;
+template <class Item>
+using MoodycamelTokensAdapter = MoodycamelAdapter<Item, true>;
+
 // moodycamel::ReaderWriterQueue: single producer, single consumer. try_enqueue never allocates.
 template <class Item>
 class ReaderWriterQueueAdapter {

@@ -8,24 +8,10 @@
 
 namespace {
 
-using paybench::engine::State;
 namespace workloads = paybench::workloads;
 
-// Runs the hand-off through Adapter<Item> for the item size the benchmark asks for.
 template <template <class> class Adapter>
-void run(State& state) {
-  if (state.param("item_bytes") == 8) {
-    Adapter<workloads::SmallItem> queue(workloads::kQueueCapacity, 1, 1);
-    return workloads::run_handoff<workloads::SmallItem>(state, queue);
-  }
-  Adapter<workloads::RecordItem> queue(workloads::kQueueCapacity, 1, 1);
-  workloads::run_handoff<workloads::RecordItem>(state, queue);
-}
-
-template <class Item>
-using MoodycamelImplicit = workloads::MoodycamelAdapter<Item, false>;
-template <class Item>
-using MoodycamelTokens = workloads::MoodycamelAdapter<Item, true>;
+constexpr auto run = &workloads::run_handoff_by_item_size<Adapter>;
 
 const paybench::engine::Registration kRegistration{paybench::engine::Workload{
     .family = "queues",
@@ -35,18 +21,18 @@ const paybench::engine::Registration kRegistration{paybench::engine::Workload{
     .threads = {1},
     .variants =
         {
-            {"mutex_queue", "MutexQueue: std::mutex and condition variables", &run<workloads::MutexQueueAdapter>},
-            {"spsc_ring", "SpscRing: paybench's single-producer ring", &run<workloads::SpscRingAdapter>},
-            {"mpmc_ring", "MpmcRing: paybench's multi-producer ring", &run<workloads::MpmcRingAdapter>},
-            {"moodycamel", "moodycamel::ConcurrentQueue without tokens", &run<MoodycamelImplicit>},
+            {"mutex_queue", "MutexQueue: std::mutex and condition variables", run<workloads::MutexQueueAdapter>},
+            {"spsc_ring", "SpscRing: paybench's single-producer ring", run<workloads::SpscRingAdapter>},
+            {"mpmc_ring", "MpmcRing: paybench's multi-producer ring", run<workloads::MpmcRingAdapter>},
+            {"moodycamel", "moodycamel::ConcurrentQueue without tokens", run<workloads::MoodycamelImplicitAdapter>},
             {"moodycamel_tokens", "moodycamel::ConcurrentQueue with producer and consumer tokens",
-             &run<MoodycamelTokens>},
+             run<workloads::MoodycamelTokensAdapter>},
             {"reader_writer_queue", "moodycamel::ReaderWriterQueue",
-             &run<workloads::ReaderWriterQueueAdapter>},
-            {"boost_queue", "boost::lockfree::queue", &run<workloads::BoostQueueAdapter>},
-            {"boost_spsc_queue", "boost::lockfree::spsc_queue", &run<workloads::BoostSpscAdapter>},
+             run<workloads::ReaderWriterQueueAdapter>},
+            {"boost_queue", "boost::lockfree::queue", run<workloads::BoostQueueAdapter>},
+            {"boost_spsc_queue", "boost::lockfree::spsc_queue", run<workloads::BoostSpscAdapter>},
             {"tbb_bounded_queue", "tbb::concurrent_bounded_queue",
-             &run<workloads::TbbBoundedQueueAdapter>},
+             run<workloads::TbbBoundedQueueAdapter>},
         },
     .baseline = "mutex_queue",
     .min_repetitions = 9,
