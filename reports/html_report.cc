@@ -75,7 +75,8 @@ std::vector<double> samples_ns(const Result& result, const std::string& run_name
   return samples;
 }
 
-Data header_facts(const Context& context) {
+Data header_facts(const Result& result) {
+  const Context& context = result.context;
   std::vector<Data> facts;
   const auto add = [&](const std::string& term, const std::string& value) {
     if (!value.empty()) {
@@ -90,7 +91,18 @@ Data header_facts(const Context& context) {
                        ", "));
   add("Build", join({context.build_type, context.compiler}, ", "));
   if (context.repetitions > 0) {
-    add("Repetitions", fmt::format("{} per benchmark, at least {:g} s each", context.repetitions,
+    // Workloads may ask for more repetitions than the suite (the queue workloads run at least
+    // 9), so the range comes from the runs themselves.
+    std::int64_t fewest = context.repetitions;
+    std::int64_t most = context.repetitions;
+    for (const BenchmarkRun& run : result.benchmarks) {
+      if (run.run_type != RunType::kIteration || run.repetitions <= 0) continue;
+      fewest = std::min(fewest, run.repetitions);
+      most = std::max(most, run.repetitions);
+    }
+    const std::string count = fewest == most ? std::to_string(fewest)
+                                             : fmt::format("{} to {}", fewest, most);
+    add("Repetitions", fmt::format("{} per benchmark, at least {:g} s each", count,
                                    context.min_time_s));
   }
   std::vector<std::string> allocator_names;
@@ -372,10 +384,11 @@ std::string render_html_report(const Result& result) {
   page.set("subtitle", subtitle);
   page.set("has_command_line", !context.command_line.empty());
   page.set("command_line", context.command_line);
-  page.set("facts", header_facts(context));
+  page.set("facts", header_facts(result));
   page.set("verdict_rule",
            fmt::format("a verdict needs the {:g}% interval of the ratio to lie below {:g} "
-                       "(faster) or above {:g} (slower), otherwise it reads no difference.",
+                       "(faster) or above {:g} (slower); otherwise it reads no difference, which means this "
+                       "run cannot tell the two apart, not that they are equal.",
                        kComparisonConfidence * 100, 1 - kNoiseThreshold, 1 + kNoiseThreshold));
 
   page.set("families", families_data(result));

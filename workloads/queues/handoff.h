@@ -139,9 +139,7 @@ inline std::uint64_t items_for_producer(int index, int producers) {
 // Runs the hand-off through `queue`, an adapter with `producer(i)` and `consumer(i)` handles
 // whose `try_push(const Item&)` and `try_pop(Item&)` never block.
 template <class Item, class Adapter>
-void run_handoff(engine::State& state, Adapter& queue) {
-  const int producers = static_cast<int>(state.param("producers"));
-  const int consumers = static_cast<int>(state.param("consumers"));
+void run_handoff(engine::State& state, Adapter& queue, int producers, int consumers) {
   constexpr int kMaxProducers = 1 << (64 - kSequenceBits);
   if (producers < 1 || consumers < 1 || producers >= kMaxProducers) {
     state.skip_with_error("producers and consumers must be between 1 and 255");
@@ -312,17 +310,15 @@ void run_handoff(engine::State& state, Adapter& queue) {
 }
 
 // Runs the hand-off through Adapter<SmallItem> or Adapter<RecordItem>, as the benchmark's
-// item_bytes parameter asks, with its producers and consumers parameters.
+// item_bytes parameter asks.
 template <template <class> class Adapter>
-void run_handoff_by_item_size(engine::State& state) {
-  const auto producers = static_cast<int>(state.param("producers"));
-  const auto consumers = static_cast<int>(state.param("consumers"));
+void run_handoff_by_item_size(engine::State& state, int producers, int consumers) {
   if (state.param("item_bytes") == 8) {
     Adapter<SmallItem> queue(kQueueCapacity, producers, consumers);
-    return run_handoff<SmallItem>(state, queue);
+    return run_handoff<SmallItem>(state, queue, producers, consumers);
   }
   Adapter<RecordItem> queue(kQueueCapacity, producers, consumers);
-  run_handoff<RecordItem>(state, queue);
+  run_handoff<RecordItem>(state, queue, producers, consumers);
 }
 
 }  // namespace paybench::workloads

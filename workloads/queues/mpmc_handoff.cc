@@ -12,7 +12,10 @@ namespace {
 namespace workloads = paybench::workloads;
 
 template <template <class> class Adapter>
-constexpr auto run = &workloads::run_handoff_by_item_size<Adapter>;
+void run(paybench::engine::State& state) {
+  workloads::run_handoff_by_item_size<Adapter>(state, static_cast<int>(state.param("producers")),
+                                               static_cast<int>(state.param("consumers")));
+}
 
 const paybench::engine::Registration kRegistration{paybench::engine::Workload{
     .family = "queues",
@@ -22,12 +25,12 @@ const paybench::engine::Registration kRegistration{paybench::engine::Workload{
     .threads = {1},
     .variants =
         {
-            {"mutex_queue", "MutexQueue: std::mutex and condition variables", run<workloads::MutexQueueAdapter>},
-            {"mpmc_ring", "MpmcRing: paybench's multi-producer ring", run<workloads::MpmcRingAdapter>},
-            {"moodycamel", "moodycamel::ConcurrentQueue without tokens", run<workloads::MoodycamelImplicitAdapter>},
+            {"mutex_queue", "MutexQueue: std::mutex and condition variables", &run<workloads::MutexQueueAdapter>},
+            {"mpmc_ring", "MpmcRing: paybench's multi-producer ring", &run<workloads::MpmcRingAdapter>},
+            {"moodycamel", "moodycamel::ConcurrentQueue without tokens", &run<workloads::MoodycamelImplicitAdapter>},
             {"moodycamel_tokens", "moodycamel::ConcurrentQueue with producer and consumer tokens",
              run<workloads::MoodycamelTokensAdapter>},
-            {"boost_queue", "boost::lockfree::queue", run<workloads::BoostQueueAdapter>},
+            {"boost_queue", "boost::lockfree::queue", &run<workloads::BoostQueueAdapter>},
             {"tbb_bounded_queue", "tbb::concurrent_bounded_queue",
              run<workloads::TbbBoundedQueueAdapter>},
         },
