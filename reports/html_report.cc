@@ -1,6 +1,7 @@
 #include "paybench/reports/html_report.h"
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 #include <utility>
 
@@ -93,13 +94,14 @@ Data header_facts(const Result& result) {
   if (context.repetitions > 0) {
     // Workloads may ask for more repetitions than the suite (the queue workloads run at least
     // 9), so the range comes from the runs themselves.
-    std::int64_t fewest = context.repetitions;
-    std::int64_t most = context.repetitions;
+    std::int64_t fewest = std::numeric_limits<std::int64_t>::max();
+    std::int64_t most = 0;
     for (const BenchmarkRun& run : result.benchmarks) {
       if (run.run_type != RunType::kIteration || run.repetitions <= 0) continue;
       fewest = std::min(fewest, run.repetitions);
       most = std::max(most, run.repetitions);
     }
+    if (most == 0) fewest = most = context.repetitions;
     const std::string count = fewest == most ? std::to_string(fewest)
                                              : fmt::format("{} to {}", fewest, most);
     add("Repetitions", fmt::format("{} per benchmark, at least {:g} s each", count,
