@@ -12,7 +12,7 @@
 // cost one clock read per 64 items on each side (about 0.3 ns per item at the 21 ns a read costs
 // on the reference machine).
 //
-// Each run checks the hand-off itself: every consumer sees each producer's items in increasing
+// Each run checks the hand-off itself: every consumer receives each producer's items in increasing
 // sequence, and the items and the sum of their values popped equal those pushed. A queue that
 // loses, duplicates or reorders items fails its benchmark with an error instead of a number.
 #pragma once
@@ -59,7 +59,7 @@ namespace detail {
 
 using Clock = std::chrono::steady_clock;
 
-// What one consumer observed, merged by the benchmark thread after the workers stop.
+// One consumer's tally, merged by the benchmark thread after the workers stop.
 struct ConsumerTally {
   engine::AllocationCounts allocations;  // made while popping, summed over rounds
   std::uint64_t items = 0;
@@ -309,8 +309,8 @@ void run_handoff(engine::State& state, Adapter& queue, int producers, int consum
   state.counters()["latency_samples"] = static_cast<double>(latencies.size());
 }
 
-// Runs the hand-off through Adapter<SmallItem> or Adapter<RecordItem>, as the benchmark's
-// item_bytes parameter asks.
+// Runs the hand-off through Adapter<SmallItem> or Adapter<RecordItem>, chosen by the
+// benchmark's item_bytes parameter.
 template <template <class> class Adapter>
 void run_handoff_by_item_size(engine::State& state, int producers, int consumers) {
   if (state.param("item_bytes") == 8) {
