@@ -7,7 +7,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -16,74 +15,16 @@
 #include <utility>
 #include <vector>
 
+#include "queue_test_support.h"
+
 namespace paybench {
 namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 
-// An item type that counts its lifetime events and has neither a default constructor nor
-// assignment. Every value is created by the explicit constructor with a unique id, and moves
-// carry the id along, so a value must be constructed once and destroyed once, whatever the
-// number of moves in between. The payload is long enough to live on the heap, so a leaked or
-// doubly destroyed item also shows up under ASan.
-class Tracked {
- public:
-  explicit Tracked(int id) : id_(id), payload_(kPayload) {
-    ++live_count;
-    ++value_constructions[id];
-  }
-
-  Tracked(const Tracked& other) : id_(other.id_), payload_(other.payload_) {
-    ++live_count;
-    ++copy_count;
-    ++value_constructions[id_];
-  }
-
-  Tracked(Tracked&& other) noexcept
-      : id_(std::exchange(other.id_, kMovedFrom)), payload_(std::move(other.payload_)) {
-    ++live_count;
-  }
-
-  Tracked& operator=(const Tracked&) = delete;
-  Tracked& operator=(Tracked&&) = delete;
-
-  ~Tracked() {
-    --live_count;
-    if (id_ != kMovedFrom) {
-      ++value_destructions[id_];
-    }
-  }
-
-  [[nodiscard]] int id() const { return id_; }
-  [[nodiscard]] const std::string& payload() const { return payload_; }
-
-  static void reset_counters() {
-    live_count = 0;
-    copy_count = 0;
-    value_constructions.clear();
-    value_destructions.clear();
-  }
-
-  static constexpr int kMovedFrom = -1;
-  static constexpr const char* kPayload = "a payload longer than the small string buffer";
-
-  static inline int live_count = 0;
-  static inline int copy_count = 0;
-  static inline std::map<int, int> value_constructions;
-  static inline std::map<int, int> value_destructions;
-
- private:
-  int id_;
-  std::string payload_;
-};
-
-// One item of the stress test: the producer that pushed it and its index in that producer's
-// sequence.
-struct StressItem {
-  std::uint32_t producer = 0;
-  std::uint32_t sequence = 0;
-};
+using testing::StressItem;
+using testing::Tracked;
 
 TEST(SpscRingTest, RejectsZeroCapacity) {
   EXPECT_THROW(SpscRing<int>(0), std::invalid_argument);

@@ -3,11 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstddef>
-#include <cstdlib>
 #include <cstring>
-#include <new>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -16,43 +13,15 @@
 
 #include "paybench/memory/string_arena.h"
 
-// Counts calls of the replaceable global allocation functions, so a test can prove that a code
-// path does not allocate. The aligned overloads are left to the standard library (or to the
-// sanitizer runtime), which pairs them consistently with their own deallocation functions.
-namespace {
-std::atomic<long> g_allocation_count{0};
-
-void* counted_allocate(std::size_t size) {
-  g_allocation_count.fetch_add(1, std::memory_order_relaxed);
-  if (void* memory = std::malloc(size == 0 ? 1 : size)) {
-    return memory;
-  }
-  throw std::bad_alloc();
-}
-
-void* counted_allocate_nothrow(std::size_t size) noexcept {
-  g_allocation_count.fetch_add(1, std::memory_order_relaxed);
-  return std::malloc(size == 0 ? 1 : size);
-}
-}  // namespace
-
-void* operator new(std::size_t size) { return counted_allocate(size); }
-void* operator new[](std::size_t size) { return counted_allocate(size); }
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  return counted_allocate_nothrow(size);
-}
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
-  return counted_allocate_nothrow(size);
-}
-void operator delete(void* memory) noexcept { std::free(memory); }
-void operator delete[](void* memory) noexcept { std::free(memory); }
-void operator delete(void* memory, std::size_t) noexcept { std::free(memory); }
-void operator delete[](void* memory, std::size_t) noexcept { std::free(memory); }
-void operator delete(void* memory, const std::nothrow_t&) noexcept { std::free(memory); }
-void operator delete[](void* memory, const std::nothrow_t&) noexcept { std::free(memory); }
+// Replaces the global operator new to count allocations, so no other .cc file of this test
+// executable may include it.
+#include "counting_operator_new.h"
+#include "interner_test_texts.h"
 
 namespace paybench {
 namespace {
+
+using testing::make_texts;
 
 // Builds each interner with a small arena block, so that tests with a few hundred strings
 // already allocate many blocks.
@@ -70,17 +39,6 @@ ShardedInterner make_interner<ShardedInterner>(std::size_t arena_block_size) {
 }
 
 constexpr std::size_t kSmallArenaBlock = 64;
-
-std::vector<std::string> make_texts(std::size_t count) {
-  std::vector<std::string> texts;
-  texts.reserve(count);
-  for (std::size_t i = 0; i < count; ++i) {
-    // Some texts exceed a quarter block and take the dedicated-block path of the arena.
-    const std::string padding(i % 7 == 0 ? 40 : 0, 'x');
-    texts.push_back("merchant-" + std::to_string(i) + padding);
-  }
-  return texts;
-}
 
 template <class Interner>
 class StringInternerTest : public ::testing::Test {};
