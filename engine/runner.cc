@@ -171,7 +171,7 @@ void run_instance(benchmark::State& benchmark_state, const BenchmarkInstance& in
 }
 
 // Returns the runs grouped by instance, in the order of `instances`. Google Benchmark reports
-// interleaved repetitions in random order; readers of the result expect each benchmark's
+// interleaved repetitions in random order. Readers of the result expect each benchmark's
 // repetitions together, followed by its aggregates, as Google Benchmark writes them without
 // interleaving. Within an instance the reported order is kept.
 std::vector<reports::BenchmarkRun> in_instance_order(std::vector<reports::BenchmarkRun> runs,

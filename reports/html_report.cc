@@ -92,21 +92,25 @@ Data header_facts(const Result& result) {
                        ", "));
   add("Build", join({context.build_type, context.compiler}, ", "));
   if (context.repetitions > 0) {
-    // Workloads may ask for more repetitions than the suite (the queue workloads run at least
+    // Workloads may require more repetitions than the suite (the queue workloads run at least
     // 9), so the range comes from the runs themselves.
-    std::int64_t fewest = std::numeric_limits<std::int64_t>::max();
-    std::int64_t most = 0;
+    std::int64_t min_repetitions = std::numeric_limits<std::int64_t>::max();
+    std::int64_t max_repetitions = 0;
     for (const BenchmarkRun& run : result.benchmarks) {
       if (run.run_type != RunType::kIteration || run.repetitions <= 0) continue;
-      fewest = std::min(fewest, run.repetitions);
-      most = std::max(most, run.repetitions);
+      min_repetitions = std::min(min_repetitions, run.repetitions);
+      max_repetitions = std::max(max_repetitions, run.repetitions);
     }
-    if (most == 0) fewest = most = context.repetitions;
-    const std::string count = fewest == most ? std::to_string(fewest)
-                                             : fmt::format("{} to {}", fewest, most);
+    if (max_repetitions == 0) min_repetitions = max_repetitions = context.repetitions;
+
+    const std::string count =
+        min_repetitions == max_repetitions
+            ? std::to_string(min_repetitions)
+            : fmt::format("{} to {}", min_repetitions, max_repetitions);
     add("Repetitions", fmt::format("{} per benchmark, at least {:g} s each", count,
                                    context.min_time_s));
   }
+
   std::vector<std::string> allocator_names;
   for (const Context::Allocator& allocator : context.allocators) {
     allocator_names.push_back(join({allocator.name, allocator.version}, " "));
@@ -324,7 +328,7 @@ Data context_rows_data(const Context& context) {
       {"Compiler", context.compiler},
       {"Compiler flags", context.compiler_flags},
       // Debian builds libbenchmark without NDEBUG, so it reports "debug" although it is
-      // compiled with -O2; the label says so, or readers take the timings for a debug build's.
+      // compiled with -O2. The label explains this, so readers do not distrust the timings.
       {"Google Benchmark library build type",
        context.library_build_type == "debug"
            ? "debug (as the library reports itself: Debian's build keeps assertions on, with -O2)"

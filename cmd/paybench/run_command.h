@@ -29,8 +29,8 @@ struct RunOptions {
 };
 
 void setup_run_command(CLI::App& app, RunOptions& options);
-// `command_line` is recorded in the result, unless options.recorded_command_line says which
-// command a parent paybench was started with.
+// Records `command_line` in the result, unless options.recorded_command_line carries the
+// command that a parent paybench was started with.
 int run_run_command(const RunOptions& options, const std::string& command_line);
 
 }  // namespace paybench::cli

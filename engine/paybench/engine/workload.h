@@ -58,7 +58,7 @@ struct Workload {
   std::vector<Variant> variants;
   std::string baseline;                 // name of the baseline variant
   std::vector<std::string> candidates;  // variants compared with the baseline; empty means all
-  // Fewest repetitions of each benchmark, whatever the suite or --repetitions asks: workloads
+  // Fewest repetitions of each benchmark, whatever the suite or --repetitions requests: workloads
   // whose variants vary a lot between repetitions (threads handing items over) need more
   // samples for a useful confidence interval. 0: no minimum.
   int min_repetitions = 0;
