@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -34,6 +36,8 @@ std::string describe_parameters(const engine::Workload& workload) {
   return fmt::format("{}", fmt::join(parts, " "));
 }
 
+constexpr std::size_t kMinVariantNameWidth = 24;
+
 void print_table(const std::vector<std::pair<const engine::Workload*, int>>& workloads) {
   std::string family;
   for (const auto& [workload, benchmark_count] : workloads) {
@@ -42,9 +46,15 @@ void print_table(const std::vector<std::pair<const engine::Workload*, int>>& wor
       fmt::print("{}{}\n", family.empty() ? "" : "\n", family);
     }
     fmt::print("  {:<28} {}\n", workload->full_name(), workload->description);
+
+    // Descriptions start in one column per workload, after its longest variant name.
+    std::size_t name_width = kMinVariantNameWidth;
+    for (const engine::Variant& variant : workload->variants) {
+      name_width = std::max(name_width, variant.name.size());
+    }
     for (const engine::Variant& variant : workload->variants) {
       const bool is_baseline = variant.name == workload->baseline;
-      fmt::print("      {:<24} {}{}\n", variant.name, variant.description,
+      fmt::print("      {:<{}} {}{}\n", variant.name, name_width, variant.description,
                  is_baseline ? " (baseline)" : "");
     }
     fmt::print("      parameters: {} ({} benchmarks)\n", describe_parameters(*workload),
