@@ -7,6 +7,8 @@
 // - GcraRateLimiter (one atomic word, compare-and-swap) with steady_clock.
 // - Both with CoarseSteadyClock, which reads the time of the last kernel tick (about 4 ms
 //   resolution) for a fraction of steady_clock::now()'s cost.
+// - LeasingRateLimiter with CoarseSteadyClock: GCRA whose threads take 16 tokens at a time, so
+//   that two threads rarely write the shared word. It needs a clock that repeats its readings.
 // - steady_clock_read: the clock read alone, as the anchor the limiters are measured against.
 //
 // limit_per_s sets the path measured. At 10^9 per second the limiter admits every call these
@@ -19,17 +21,20 @@
 // The threads of one benchmark share one limiter. Google Benchmark reports multi-threaded time
 // per call over all threads together, so the time one call costs each thread is the reported
 // time multiplied by the thread count.
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <type_traits>
 
 #include <benchmark/benchmark.h>
 
 #include "paybench/engine/workload.h"
 #include "paybench/resilience/gcra_rate_limiter.h"
+#include "paybench/resilience/leasing_rate_limiter.h"
 #include "paybench/resilience/rate_limiter.h"
 #include "paybench/time/coarse_steady_clock.h"
 
@@ -39,6 +44,17 @@ using paybench::engine::State;
 
 // 10 ms worth of tokens.
 constexpr std::int64_t kBurstPerSecondOfLimit = 100;
+// Tokens a LeasingRateLimiter thread takes at once, at most the burst.
+constexpr int kLeaseSize = 16;
+
+template <class Limiter>
+std::unique_ptr<Limiter> make_limiter(double limit, int burst) {
+  if constexpr (std::is_same_v<Limiter, paybench::LeasingRateLimiter>) {
+    return std::make_unique<Limiter>(limit, burst, std::min(kLeaseSize, burst));
+  } else {
+    return std::make_unique<Limiter>(limit, burst);
+  }
+}
 
 // Returns the limiter shared by every benchmark of this type at this limit, created on first use
 // and kept for the process, so that all threads of one benchmark find the same one.
@@ -49,8 +65,9 @@ Limiter& shared_limiter(std::int64_t limit_per_s) {
   std::lock_guard lock(mutex);
   std::unique_ptr<Limiter>& limiter = limiters[limit_per_s];
   if (!limiter) {
-    const auto burst = static_cast<int>(std::max<std::int64_t>(1, limit_per_s / kBurstPerSecondOfLimit));
-    limiter = std::make_unique<Limiter>(static_cast<double>(limit_per_s), burst);
+    const auto burst =
+        static_cast<int>(std::max<std::int64_t>(1, limit_per_s / kBurstPerSecondOfLimit));
+    limiter = make_limiter<Limiter>(static_cast<double>(limit_per_s), burst);
   }
   return *limiter;
 }
@@ -86,6 +103,7 @@ void run_steady_clock_read(State& state) {
 using Steady = std::chrono::steady_clock;
 using Coarse = paybench::CoarseSteadyClock;
 using paybench::GcraRateLimiter;
+using paybench::LeasingRateLimiter;
 using paybench::RateLimiter;
 
 const paybench::engine::Registration kRegistration{paybench::engine::Workload{
@@ -103,10 +121,14 @@ const paybench::engine::Registration kRegistration{paybench::engine::Workload{
           &run_limiter<GcraRateLimiter, Steady>},
          {"gcra_coarse_clock", "GcraRateLimiter (compare-and-swap) with CoarseSteadyClock",
           &run_limiter<GcraRateLimiter, Coarse>},
+         {"gcra_leases_coarse_clock",
+          "LeasingRateLimiter (GCRA, 16-token leases per thread) with CoarseSteadyClock",
+          &run_limiter<LeasingRateLimiter, Coarse>},
          {"steady_clock_read", "anchor: steady_clock::now() alone, no limiter",
           &run_steady_clock_read}},
     .baseline = "mutex_token_bucket",
-    .candidates = {"mutex_token_bucket_coarse_clock", "gcra", "gcra_coarse_clock"},
+    .candidates = {"mutex_token_bucket_coarse_clock", "gcra", "gcra_coarse_clock",
+                   "gcra_leases_coarse_clock"},
     .min_repetitions = 9,
 }};
 

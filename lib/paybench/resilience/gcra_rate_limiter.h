@@ -24,8 +24,8 @@
 //   time in the order of their successful compare-and-swaps.
 //
 // What it does not do, unlike RateLimiter: reservations, waiting and changing the limit or burst.
-// Those need the limit and TAT to change together, which takes a lock or a two-word atomic;
-// to reconfigure, construct a new limiter and publish it to the callers.
+// Those need the limit and TAT to change together, which takes a lock or a two-word atomic. To
+// reconfigure, construct a new limiter and publish it to the callers.
 
 #pragma once
 
@@ -81,6 +81,35 @@ class GcraRateLimiter {
       if (tat_ticks_.compare_exchange_weak(tat, new_tat, std::memory_order_relaxed,
                                            std::memory_order_relaxed)) {
         return true;
+      }
+    }
+  }
+
+  // Takes as many of `max_n` tokens as the bucket has at `now`, and returns how many it took:
+  // from 0 to max_n, and max_n for an infinite limit. Used to hand tokens out in batches.
+  [[nodiscard]] int take_up_to(TimePoint now, int max_n) noexcept {
+    if (max_n <= 0) {
+      return 0;
+    }
+    if (is_unlimited_) {
+      return max_n;
+    }
+
+    const std::int64_t now_ticks = refills_ ? to_ticks(now) : 0;
+    std::int64_t tat = tat_ticks_.load(std::memory_order_relaxed);
+    while (true) {
+      const std::int64_t base = std::max(tat, now_ticks);
+      const std::int64_t room_ticks = window_ticks_ - (base - now_ticks);
+      const std::int64_t available = room_ticks <= 0 ? 0 : room_ticks / interval_ticks_;
+      const int taken = static_cast<int>(std::min<std::int64_t>(available, max_n));
+      if (taken == 0) {
+        return 0;
+      }
+      // Relaxed for the reason given in allow_n.
+      if (tat_ticks_.compare_exchange_weak(tat, base + taken * interval_ticks_,
+                                           std::memory_order_relaxed,
+                                           std::memory_order_relaxed)) {
+        return taken;
       }
     }
   }
