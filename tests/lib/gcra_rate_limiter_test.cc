@@ -205,6 +205,31 @@ TEST(GcraRateLimiterTest, ConcurrentAllowTakesExactlyTheBucket) {
   EXPECT_EQ(allowed_later.load(), 500);
 }
 
+// A clock that advances in ticks, as CoarseSteadyClock does, refills a whole tick's tokens at
+// once, and the bucket caps them at burst. So the limiter admits min(limit, burst / tick).
+TEST(GcraRateLimiterTest, TickingClockCapsRateAtBurstPerTick) {
+  constexpr double kLimit = 100'000.0;
+  const milliseconds tick(4);
+  constexpr int kCallsPerTick = 1000;
+  constexpr int kTicks = 250;  // one second
+
+  auto admitted_in_one_second = [&](int burst) {
+    GcraRateLimiter limiter(kLimit, burst);
+    int admitted = 0;
+    for (int t = 1; t <= kTicks; ++t) {
+      for (int call = 0; call < kCallsPerTick; ++call) {
+        admitted += limiter.allow(kStart + t * tick) ? 1 : 0;
+      }
+    }
+    return admitted;
+  };
+
+  // Burst 100 is 1 ms of tokens: each 4 ms tick admits 100, a quarter of the limit.
+  EXPECT_EQ(admitted_in_one_second(100), kTicks * 100);
+  // Burst 400 covers a tick: each tick admits its 400 tokens, the whole limit.
+  EXPECT_EQ(admitted_in_one_second(400), kTicks * 400);
+}
+
 TEST(CoarseSteadyClockTest, SharesEpochWithSteadyClock) {
   ASSERT_GT(CoarseSteadyClock::resolution(), nanoseconds(0));
 

@@ -18,6 +18,13 @@
 //   then nothing. So tiny limits such as 1e-10 per second cannot overflow.
 // - Time is injected as in RateLimiter. A `now` earlier than a previous one finds TAT further
 //   ahead and so finds fewer tokens, never more.
+// - Clock choice: steady_clock::now() costs more than a decision here (about 21 ns against
+//   about 4 ns on a 2 vCPU AMD EPYC). CoarseSteadyClock costs about 3.4 ns but advances in
+//   ticks (4 ms with CONFIG_HZ=250). Under a ticking clock the tokens of a whole tick arrive at
+//   once and the bucket caps them at burst, so the limiter admits at most burst per tick:
+//   min(limit, burst / tick). Give such a limiter a burst of at least limit x 10 ms, which also
+//   covers the skipped ticks of a tickless kernel. Over longer spans the admissions still follow
+//   burst + limit x elapsed, with `elapsed` late by up to one clock lag.
 // - Concurrency: every member function may run on any thread at once. allow_n is lock-free: it
 //   loads TAT and, to admit, publishes the new TAT with a compare-and-swap, retried while other
 //   threads win. A rejection writes nothing. Admissions happen as if the callers ran one at a
