@@ -10,6 +10,7 @@
 #include "paybench/engine/build_info.h"
 #include "list_command.h"
 #include "run_command.h"
+#include "simulate_command.h"
 #include "usage_error.h"
 
 namespace {
@@ -37,15 +38,18 @@ int main(int argc, char** argv) {
 
   ListOptions list_options;
   RunOptions run_options;
+  SimulateOptions simulate_options;
   setup_list_command(app, list_options);
   setup_run_command(app, run_options);
+  setup_simulate_command(app, simulate_options);
 
   // CLI11 reports a mistyped command only as a missing subcommand; name the word instead.
   const bool names_unknown_command = argc > 1 && argv[1][0] != '-' &&
                                      std::string_view(argv[1]) != "list" &&
-                                     std::string_view(argv[1]) != "run";
+                                     std::string_view(argv[1]) != "run" &&
+                                     std::string_view(argv[1]) != "simulate";
   if (names_unknown_command) {
-    fmt::print(stderr, "paybench: error: unknown command '{}': expected list or run\n"
+    fmt::print(stderr, "paybench: error: unknown command '{}': expected list, run or simulate\n"
                        "Run 'paybench --help' for usage.\n",
                argv[1]);
     return kExitUsageError;
@@ -62,6 +66,7 @@ int main(int argc, char** argv) {
 
   try {
     if (app.got_subcommand("list")) return run_list_command(list_options);
+    if (app.got_subcommand("simulate")) return run_simulate_command(simulate_options);
     return run_run_command(run_options, join_command_line(argc, argv));
   } catch (const UsageError& error) {
     fmt::print(stderr, "paybench: error: {}\n", error.what());
