@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <cstddef>
 #include <iostream>
+#include <string>
+#include <string_view>
+#include <vector>
 #include <nlohmann/json.hpp>
 
 #include "benchmark_selection.h"
@@ -52,10 +55,18 @@ void print_table(const std::vector<std::pair<const engine::Workload*, int>>& wor
     for (const engine::Variant& variant : workload->variants) {
       name_width = std::max(name_width, variant.name.size());
     }
+    const std::vector<std::string> compared = workload->compared_variants();
     for (const engine::Variant& variant : workload->variants) {
       const bool is_baseline = variant.name == workload->baseline;
-      fmt::print("      {:<{}} {}{}\n", variant.name, name_width, variant.description,
-                 is_baseline ? " (baseline)" : "");
+      const bool is_compared =
+          std::find(compared.begin(), compared.end(), variant.name) != compared.end();
+      std::string_view role;
+      if (is_baseline) {
+        role = " (baseline)";
+      } else if (!is_compared) {
+        role = " (anchor, not compared)";
+      }
+      fmt::print("      {:<{}} {}{}\n", variant.name, name_width, variant.description, role);
     }
     fmt::print("      parameters: {} ({} benchmarks)\n", describe_parameters(*workload),
                benchmark_count);

@@ -28,6 +28,14 @@ class ListTest(unittest.TestCase):
         self.assertIn("memory/object_pool/pool/size:256/batch:32/threads:2", pool["benchmarks"])
         self.assertEqual(len(pool["benchmarks"]), 2 * 4 * 2 * 2)
 
+    def test_table_marks_anchor_variants(self):
+        completed = run_paybench("list", "resilience/breaker_closed")
+        self.assertEqual(completed.exit_code, 0, completed.stderr)
+        lines = {line.split()[0]: line for line in completed.stdout.splitlines() if line.strip()}
+        self.assertIn("(anchor, not compared)", lines["bare_call"])
+        self.assertIn("(baseline)", lines["mutex_breaker"])
+        self.assertNotIn("(anchor", lines["breaker"])
+
     def test_pattern_selects_workloads(self):
         completed = run_paybench("list", "*/object_pool/*", "--format", "json")
         self.assertEqual(completed.exit_code, 0, completed.stderr)

@@ -113,7 +113,7 @@ const paybench::engine::Registration kRegistration{paybench::engine::Workload{
     .description = "a successful call through a closed circuit breaker; time per call",
     .parameters = {{"interval_s", {0, 60}}},
     .threads = {1, 2},
-    .variants = {{"bare_call", "anchor: the call without a breaker", &run_bare_call},
+    .variants = {{"bare_call", "the call without a breaker", &run_bare_call},
                  {"mutex_breaker", "MutexCircuitBreaker: every call under one mutex",
                   &run_breaker<MutexCircuitBreaker, ClockChoice::kSteady>},
                  {"breaker", "CircuitBreaker: no lock on the closed success path",

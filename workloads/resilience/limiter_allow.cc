@@ -124,7 +124,7 @@ const paybench::engine::Registration kRegistration{paybench::engine::Workload{
          {"gcra_leases_coarse_clock",
           "LeasingRateLimiter (GCRA, 16-token leases per thread) with CoarseSteadyClock",
           &run_limiter<LeasingRateLimiter, Coarse>},
-         {"steady_clock_read", "anchor: steady_clock::now() alone, no limiter",
+         {"steady_clock_read", "steady_clock::now() alone, no limiter",
           &run_steady_clock_read}},
     .baseline = "mutex_token_bucket",
     .candidates = {"mutex_token_bucket_coarse_clock", "gcra", "gcra_coarse_clock",
