@@ -180,6 +180,8 @@ Data row_data(const InstanceSummary& instance, const Result& result) {
     baseline_text = "baseline";
   } else if (!instance.baseline_in.empty()) {
     baseline_text = "baseline allocator";
+  } else if (instance.is_anchor) {
+    baseline_text = "anchor, not compared";
   }
   row.set("has_baseline_text", !baseline_text.empty());
   row.set("baseline_text", baseline_text);
@@ -335,7 +337,9 @@ Data context_rows_data(const Context& context) {
            : context.library_build_type},
       {"Command line", context.command_line},
       {"Suite", context.suite},
-      {"Repetitions", std::to_string(context.repetitions)},
+      // Workloads with a minimum repetition count run more than requested; the header states
+      // what ran.
+      {"Repetitions requested", std::to_string(context.repetitions)},
       {"Minimum time per repetition", fmt::format("{:g} s", context.min_time_s)},
       {"Result schema version", std::to_string(context.paybench_schema_version)},
   };

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <map>
+#include <set>
 #include <tuple>
 #include <utility>
 
@@ -134,6 +135,7 @@ std::vector<FamilySummary> summarize_instances(const Result& result) {
     if (inserted) {
       InstanceBuilder builder;
       builder.summary.family = family;
+      builder.summary.workload = run.workload;
       builder.summary.run_name = run.run_name;
       builder.summary.display_name = display_name_of(run.run_name, family);
       builder.summary.allocator = run.allocator;
@@ -164,6 +166,19 @@ std::vector<FamilySummary> summarize_instances(const Result& result) {
           instance.baseline_in.push_back(i);
         }
       }
+    }
+  }
+
+  for (FamilySummary& family : families) {
+    std::set<std::string> compared_workloads;
+    for (const Comparison& comparison : result.comparisons) {
+      if (comparison.family == family.family) compared_workloads.insert(comparison.workload);
+    }
+    for (InstanceSummary& instance : family.instances) {
+      const bool in_no_comparison = instance.candidate_in.empty() && instance.baseline_in.empty();
+      instance.is_anchor = in_no_comparison && !instance.workload.empty() &&
+                           instance.error_runs == 0 &&
+                           compared_workloads.count(instance.workload) > 0;
     }
   }
   return families;

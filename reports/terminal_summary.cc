@@ -92,6 +92,9 @@ Cell comparison_cell(const InstanceSummary& instance, const Result& result) {
   if (is_allocator_baseline) {
     cell.push_back({"baseline allocator", {}});
   }
+  if (instance.is_anchor) {
+    cell.push_back({"anchor, not compared", kDim});
+  }
   return cell;
 }
 
@@ -240,6 +243,17 @@ std::string render_terminal_summary(const Result& result, bool use_color) {
   }
   if (families.empty()) {
     out += "no benchmark ran\n";
+  }
+
+  const bool has_multi_threaded_runs =
+      std::any_of(result.benchmarks.begin(), result.benchmarks.end(),
+                  [](const BenchmarkRun& run) { return run.threads > 1; });
+  if (has_multi_threaded_runs) {
+    out += "\n" + painter.paint("threads:N rows: time/op is wall time divided by the operations "
+                                 "of all N threads, the inverse of throughput; one operation "
+                                 "costs each thread N times that.",
+                                 kDim) +
+           "\n";
   }
   return out;
 }

@@ -41,12 +41,27 @@ std::string describe_parameters(const engine::Workload& workload) {
 
 constexpr std::size_t kMinVariantNameWidth = 24;
 
+// Returns the variants measured for reference but compared with nothing: neither the baseline
+// nor a compared variant.
+std::vector<std::string> anchor_variants(const engine::Workload& workload) {
+  const std::vector<std::string> compared = workload.compared_variants();
+  std::vector<std::string> anchors;
+  for (const engine::Variant& variant : workload.variants) {
+    const bool is_compared =
+        std::find(compared.begin(), compared.end(), variant.name) != compared.end();
+    if (variant.name != workload.baseline && !is_compared) anchors.push_back(variant.name);
+  }
+  return anchors;
+}
+
 void print_table(const std::vector<std::pair<const engine::Workload*, int>>& workloads) {
   std::string family;
   for (const auto& [workload, benchmark_count] : workloads) {
     if (workload->family != family) {
+      // A blank line separates families, but none precedes the first.
+      const bool is_first_family = family.empty();
       family = workload->family;
-      fmt::print("{}{}\n", family.empty() ? "" : "\n", family);
+      fmt::print("{}{}\n", is_first_family ? "" : "\n", family);
     }
     fmt::print("  {:<28} {}\n", workload->full_name(), workload->description);
 
@@ -55,21 +70,29 @@ void print_table(const std::vector<std::pair<const engine::Workload*, int>>& wor
     for (const engine::Variant& variant : workload->variants) {
       name_width = std::max(name_width, variant.name.size());
     }
-    const std::vector<std::string> compared = workload->compared_variants();
+    const std::vector<std::string> anchors = anchor_variants(*workload);
     for (const engine::Variant& variant : workload->variants) {
       const bool is_baseline = variant.name == workload->baseline;
-      const bool is_compared =
-          std::find(compared.begin(), compared.end(), variant.name) != compared.end();
+      const bool is_anchor = std::find(anchors.begin(), anchors.end(), variant.name) != anchors.end();
       std::string_view role;
       if (is_baseline) {
         role = " (baseline)";
-      } else if (!is_compared) {
+      } else if (is_anchor) {
         role = " (anchor, not compared)";
       }
       fmt::print("      {:<{}} {}{}\n", variant.name, name_width, variant.description, role);
     }
-    fmt::print("      parameters: {} ({} benchmarks)\n", describe_parameters(*workload),
-               benchmark_count);
+    const std::string repetitions =
+        workload->min_repetitions > 0
+            ? fmt::format(", at least {} repetitions each", workload->min_repetitions)
+            : "";
+    fmt::print("      parameters: {} ({} benchmarks{})\n", describe_parameters(*workload),
+               benchmark_count, repetitions);
+    for (const engine::Parameter& parameter : workload->parameters) {
+      if (!parameter.description.empty()) {
+        fmt::print("        {}: {}\n", parameter.name, parameter.description);
+      }
+    }
   }
 }
 
@@ -84,6 +107,7 @@ void print_json(const std::vector<std::pair<const engine::Workload*, int>>& work
     entry["description"] = workload->description;
     entry["baseline"] = workload->baseline;
     entry["compared"] = workload->compared_variants();
+    entry["anchors"] = anchor_variants(*workload);
     for (const engine::Variant& variant : workload->variants) {
       entry["variants"].push_back({{"name", variant.name}, {"description", variant.description}});
     }
@@ -91,7 +115,12 @@ void print_json(const std::vector<std::pair<const engine::Workload*, int>>& work
     for (const engine::Parameter& parameter : workload->parameters) {
       entry["parameters"][parameter.name] = parameter.values;
     }
+    entry["parameter_descriptions"] = nlohmann::ordered_json::object();
+    for (const engine::Parameter& parameter : workload->parameters) {
+      entry["parameter_descriptions"][parameter.name] = parameter.description;
+    }
     entry["threads"] = workload->threads;
+    entry["min_repetitions"] = workload->min_repetitions;
     entry["benchmarks"] = nlohmann::ordered_json::array();
     for (const engine::BenchmarkInstance& instance : instances) {
       if (instance.workload == workload) entry["benchmarks"].push_back(instance.name());

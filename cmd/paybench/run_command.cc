@@ -245,10 +245,12 @@ void setup_run_command(CLI::App& app, RunOptions& options) {
                   "Globs over benchmark names, e.g. 'memory/*' (default: every workload)");
   run->add_option("--suite", options.suite,
                   "quick: 5 repetitions of 0.02 s, for a first look; full: 9 repetitions of "
-                  "0.5 s, for decisions")
+                  "0.5 s, for decisions. Workloads with a minimum (paybench list shows it) run "
+                  "at least that many")
       ->default_str("full");
   run->add_option("--repetitions", options.repetitions,
-                  "Repetitions of each benchmark (default: the suite's)")
+                  "Repetitions of each benchmark (default: the suite's); a workload's minimum "
+                  "still applies")
       ->type_name("N");
   run->add_option("--min-time", options.min_time,
                   "Minimum measuring time of one repetition, in seconds (default: the suite's)")

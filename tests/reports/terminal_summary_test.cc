@@ -116,6 +116,36 @@ TEST(TerminalSummary, AllocatorMatrix) {
   EXPECT_TRUE(contains(summary, "baseline allocator")) << summary;
 }
 
+// Adds a run of variant `variant` to the fixed result's workload, in no comparison.
+void add_uncompared_run(Result& result, const std::string& variant, std::int64_t threads) {
+  BenchmarkRun run = result.benchmarks.front();
+  run.variant = variant;
+  run.threads = threads;
+  run.run_name = "pool/get_put/" + variant + "/size:256/threads:" + std::to_string(threads);
+  run.name = run.run_name;
+  result.benchmarks.push_back(run);
+}
+
+TEST(TerminalSummary, MarksAnchorVariant) {
+  Result result = testing::make_fixed_result();
+  add_uncompared_run(result, "bare", 1);
+
+  const std::string summary = render_terminal_summary(result, false);
+
+  EXPECT_TRUE(contains(line_containing(summary, "get_put/bare/"), "anchor, not compared"))
+      << summary;
+  EXPECT_FALSE(contains(line_containing(summary, "size:1048576"), "anchor")) << summary;
+  EXPECT_FALSE(contains(line_containing(summary, "get_put/malloc/"), "anchor")) << summary;
+}
+
+TEST(TerminalSummary, ExplainsMultiThreadedTimes) {
+  Result result = testing::make_fixed_result();
+  EXPECT_FALSE(contains(render_terminal_summary(result, false), "threads:N rows"));
+
+  add_uncompared_run(result, "free_list", 2);
+  EXPECT_TRUE(contains(render_terminal_summary(result, false), "threads:N rows"));
+}
+
 TEST(TerminalSummary, EmptyResult) {
   EXPECT_TRUE(contains(render_terminal_summary(Result{}, false), "no benchmark ran"));
 }

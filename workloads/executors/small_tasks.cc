@@ -47,7 +47,8 @@ const paybench::engine::Registration kRegistration{paybench::engine::Workload{
     .family = "executors",
     .name = "small_tasks",
     .description = "Batches of small tasks submitted to an executor; time per task, tasks/s",
-    .parameters = {{"work_ns", {0, 1000}}, {"workers", {2}}},
+    .parameters = {{"work_ns", {0, 1000}, "busy work per task, in nanoseconds"},
+                   {"workers", {2}, "worker threads of the pools"}},
     .threads = {1},
     .variants = {{"thread_per_task", "ThreadPerTaskExecutor: a new thread per task, at most "
                                      "`workers` at once",

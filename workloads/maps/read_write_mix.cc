@@ -183,7 +183,7 @@ const paybench::engine::Registration kRegistration{paybench::engine::Workload{
     .family = "maps",
     .name = "read_write_mix",
     .description = "get and insert_or_assign over 10,000 shared keys; time per operation",
-    .parameters = {{"read_percent", {95, 50}}},
+    .parameters = {{"read_percent", {95, 50}, "share of operations that are reads, in percent"}},
     .threads = {1, 2},
     .variants = {{"mutex_map", "MutexMap: one std::unordered_map under one mutex",
                   &run<paybench::MutexMap<Key, Value>>},

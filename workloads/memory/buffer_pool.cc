@@ -47,7 +47,7 @@ const paybench::engine::Registration kRegistration{paybench::engine::Workload{
     .family = "memory",
     .name = "buffer_pool",
     .description = "BufferPool get/put against new[]/delete[] of a fixed-size buffer",
-    .parameters = {{"size", {4096, 16384}}},
+    .parameters = {{"size", {4096, 16384}, "buffer size in bytes"}},
     .threads = {1, 2},
     .variants = {{"new_array", "new std::byte[size] then delete[]", &run_new_array},
                  {"buffer_pool", "BufferPool get then put", &run_buffer_pool}},

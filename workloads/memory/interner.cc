@@ -77,7 +77,7 @@ const paybench::engine::Registration kRegistration{paybench::engine::Workload{
     .family = "memory",
     .name = "interner",
     .description = "String interning of repeated 24-character ids against copying them",
-    .parameters = {{"distinct", {1000}}},
+    .parameters = {{"distinct", {1000}, "distinct strings among the interned ones"}},
     .threads = {1, 2},
     .variants = {{"copy", "std::string copy of the id", &run_copy},
                  {"shared_mutex", "SharedMutexInterner: one table under a shared_mutex",

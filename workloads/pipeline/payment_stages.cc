@@ -345,7 +345,8 @@ const paybench::engine::Registration kRegistration{paybench::engine::Workload{
     .name = "payment_stages",
     .description = "Records through validate, fraud check and settle: Pipeline on a MutexQueue "
                    "or an MpmcRing against inline calls; records/s",
-    .parameters = {{"stages", {1, 3}}, {"workers_per_stage", {1, 2}}},
+    .parameters = {{"stages", {1, 3}, "1: validate; 3: validate, fraud score, settle"},
+                   {"workers_per_stage", {1, 2}, "threads that run each stage"}},
     .threads = {1},
     .variants = {{"inline", "the stage functions called in turn on the benchmark thread; "
                             "ignores workers_per_stage",

@@ -21,7 +21,9 @@ const paybench::engine::Registration kRegistration{paybench::engine::Workload{
     .family = "queues",
     .name = "mpmc_handoff",
     .description = "N producers hand items to M consumers; time per item, items/s, latency",
-    .parameters = {{"producers", {2}}, {"consumers", {2}}, {"item_bytes", {8, 64}}},
+    .parameters = {{"producers", {2}, "producer threads"},
+                   {"consumers", {2}, "consumer threads"},
+                   {"item_bytes", {8, 64}, "size of one item handed over, in bytes"}},
     .threads = {1},
     .variants =
         {

@@ -21,7 +21,7 @@ const paybench::engine::Registration kRegistration{paybench::engine::Workload{
     .family = "queues",
     .name = "spsc_handoff",
     .description = "1 producer hands items to 1 consumer; time per item, items/s, latency",
-    .parameters = {{"item_bytes", {8, 64}}},
+    .parameters = {{"item_bytes", {8, 64}, "size of one item handed over, in bytes"}},
     .threads = {1},
     .variants =
         {

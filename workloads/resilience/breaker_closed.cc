@@ -111,7 +111,10 @@ const paybench::engine::Registration kRegistration{paybench::engine::Workload{
     .family = "resilience",
     .name = "breaker_closed",
     .description = "a successful call through a closed circuit breaker; time per call",
-    .parameters = {{"interval_s", {0, 60}}},
+    .parameters = {{"interval_s",
+                    {0, 60},
+                    "gobreaker's interval in seconds: 0 never clears the counts, so a closed "
+                    "breaker reads no clock; 60 makes every call check the time"}},
     .threads = {1, 2},
     .variants = {{"bare_call", "the call without a breaker", &run_bare_call},
                  {"mutex_breaker", "MutexCircuitBreaker: every call under one mutex",

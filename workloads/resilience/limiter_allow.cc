@@ -110,7 +110,10 @@ const paybench::engine::Registration kRegistration{paybench::engine::Workload{
     .family = "resilience",
     .name = "limiter_allow",
     .description = "one rate-limiter decision per call, clock read included; time per call",
-    .parameters = {{"limit_per_s", {1'000'000'000, 1000}}},
+    .parameters = {{"limit_per_s",
+                    {1'000'000'000, 1000},
+                    "events per second: 10^9 admits every call (write path), 1000 rejects "
+                    "nearly every call (read-only path); burst is 10 ms worth"}},
     .threads = {1, 2},
     .variants =
         {{"mutex_token_bucket", "RateLimiter (one mutex) with steady_clock::now()",

@@ -33,6 +33,7 @@ namespace paybench::engine {
 struct Parameter {
   std::string name;                  // e.g. "size"; shown as size:256 in benchmark names
   std::vector<std::int64_t> values;  // every value is measured, in this order
+  std::string description;           // what the parameter sets, with its unit; shown by list
 };
 
 struct Variant {

@@ -22,6 +22,7 @@ inline constexpr const char* kLatencyP999Counter = "latency_p999_ns";
 
 struct InstanceSummary {
   std::string family;        // the run's family, or the first part of run_name when it has none
+  std::string workload;      // the run's workload; empty for plain Google Benchmark results
   std::string run_name;
   std::string display_name;  // run_name without the leading "<family>/"
   std::string allocator;
@@ -48,6 +49,9 @@ struct InstanceSummary {
   // Indices into Result::comparisons.
   std::vector<std::size_t> candidate_in;  // comparisons with this instance as the candidate
   std::vector<std::size_t> baseline_in;   // comparisons with this instance as the baseline
+  // True for a variant measured as a reference point: in no comparison, while other variants
+  // of its workload are (a bare call next to the breakers that wrap it).
+  bool is_anchor = false;
 };
 
 struct FamilySummary {
