@@ -39,6 +39,17 @@ paybench_require_package(PAYBENCH_BOOST_LOCKFREE_INCLUDE_DIR libboost-dev)
 find_package(TBB CONFIG QUIET)
 paybench_require_package(TBB_FOUND libtbb-dev)
 
+# zlib's crc32() checksums the records of the file-log write sink.
+find_package(ZLIB QUIET)
+paybench_require_package(ZLIB_FOUND zlib1g-dev)
+
+# Databases that the write sinks store payments in: SQLite through its C API, PostgreSQL through
+# libpq. pkg-config finds libpq because CMake's FindPostgreSQL also requires the server headers.
+find_package(SQLite3 QUIET)
+paybench_require_package(SQLite3_FOUND libsqlite3-dev)
+pkg_check_modules(LIBPQ QUIET IMPORTED_TARGET libpq)
+paybench_require_package(LIBPQ_FOUND libpq-dev)
+
 # The allocators are not linked: `paybench run --allocator NAME` re-executes the binary with the
 # library in LD_PRELOAD. Configure records where each library lives so the run can check that it
 # is installed and preload exactly that file.
