@@ -21,6 +21,7 @@
 #include "paybench/reports/comparisons.h"
 #include "paybench/reports/result_json.h"
 #include "paybench/reports/terminal_summary.h"
+#include "storage_options.h"
 #include "suite.h"
 #include "usage_error.h"
 
@@ -279,6 +280,15 @@ void setup_run_command(CLI::App& app, RunOptions& options) {
                   "Directory for result.json and report.html, replaced if they exist (default: "
                   "paybench-results/<UTC timestamp>, linked from paybench-results/latest)")
       ->type_name("DIR");
+  run->add_option("--data-dir", options.data_dir,
+                  "Directory where the write workloads keep their files, removed after each "
+                  "run (default: $PAYBENCH_DATA_DIR, else the system's temporary directory)")
+      ->type_name("DIR");
+  run->add_option("--pg-dsn", options.pg_dsn,
+                  "libpq connection string of a PostgreSQL server for writes/postgres, e.g. "
+                  "'host=127.0.0.1 port=5432 dbname=bench' (default: $PAYBENCH_PG_DSN); the "
+                  "workload creates and empties its own table, paybench_payments")
+      ->type_name("DSN");
   run->add_option("--format", options.format, "Summary printed on stdout: table (default) or json")
       ->check(CLI::IsMember({"table", "json"}));
   run->add_flag("--quiet", options.quiet, "No progress line on stderr");
@@ -292,6 +302,8 @@ void setup_run_command(CLI::App& app, RunOptions& options) {
 int run_run_command(const RunOptions& requested_options, const std::string& command_line) {
   RunOptions options = requested_options;
   if (options.recorded_command_line.empty()) options.recorded_command_line = command_line;
+  // Before planning: which PostgreSQL benchmarks exist depends on the server option.
+  apply_storage_options(options.data_dir, options.pg_dsn);
   const RunPlan plan = plan_run(options);
 
   // A single allocator other than the active one: run again under it, with the same options.

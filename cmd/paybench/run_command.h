@@ -19,6 +19,8 @@ struct RunOptions {
   std::string allocator;
   std::string allocators;   // comma-separated
   std::string out_dir;      // empty: paybench-results/<UTC timestamp>
+  std::string data_dir;     // empty: $PAYBENCH_DATA_DIR, else the temporary directory
+  std::string pg_dsn;       // empty: $PAYBENCH_PG_DSN, else no PostgreSQL benchmarks
   std::string format = "table";
   bool quiet = false;
 
