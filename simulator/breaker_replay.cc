@@ -67,6 +67,13 @@ void count(BreakerSummary& summary, const BreakerRow& row) {
       if (row.decision == BreakerDecision::kRejectedTooManyRequests) {
         ++summary.rejected_too_many_requests;
       }
+      if (row.decision != BreakerDecision::kAllowed &&
+          row.scenario_outcome == CallOutcome::kSuccess) {
+        RejectedScenarioSuccesses& rejected = summary.rejected_scenario_success;
+        ++rejected.calls;
+        if (!rejected.first) rejected.first = row.time;
+        rejected.last = row.time;
+      }
       break;
     case BreakerRow::Kind::kCompletion:
       if (row.result == CompletionResult::kSuccessCounted) ++summary.successes_counted;
@@ -81,15 +88,35 @@ void count(BreakerSummary& summary, const BreakerRow& row) {
   }
 }
 
-// Sums the open periods: from each transition to open until its timeout ran out or `end`.
-nanoseconds time_open(const std::vector<BreakerRow>& rows, nanoseconds timeout, nanoseconds end) {
-  nanoseconds open{0};
+// Returns the open periods: from each transition to open until its timeout ran out, or until
+// `end` when the timeline ends first. Each call rejected as open belongs to the period that the
+// latest transition to open started, because the transition row comes before any arrival that
+// the new state rejects.
+std::vector<OpenPeriod> find_open_periods(const std::vector<BreakerRow>& rows, nanoseconds timeout,
+                                          nanoseconds end) {
+  std::vector<OpenPeriod> periods;
   for (const BreakerRow& row : rows) {
     const bool opens =
         row.kind == BreakerRow::Kind::kTransition && row.state == BreakerState::kOpen;
-    if (opens) open += std::min(timeout, end - row.time);
+    if (opens) {
+      OpenPeriod period;
+      period.from = row.time;
+      // At `end` exactly the breaker is still open, since the timeout has not passed yet.
+      const bool timeout_ran_out = row.time + timeout < end;
+      if (timeout_ran_out) period.to = row.time + timeout;
+      period.open = period.to.value_or(end) - period.from;
+      periods.push_back(period);
+      continue;
+    }
+
+    const bool rejected_open =
+        row.kind == BreakerRow::Kind::kArrival && row.decision == BreakerDecision::kRejectedOpen;
+    if (rejected_open && !periods.empty()) {
+      ++periods.back().rejected_open;
+      if (row.scenario_outcome == CallOutcome::kSuccess) ++periods.back().rejected_scenario_success;
+    }
   }
-  return open;
+  return periods;
 }
 
 // Replays `scenario` on a Breaker (CircuitBreaker or MutexCircuitBreaker).
@@ -172,7 +199,7 @@ BreakerTimeline replay(const BreakerScenario& scenario) {
       row.time = now;
       row.kind = BreakerRow::Kind::kCompletion;
       row.call = completion.call;
-      row.reported = completion.outcome;
+      row.scenario_outcome = completion.outcome;
       row.call_generation = completion.ticket.generation();
       row.result = generation_ended ? CompletionResult::kIgnoredGenerationEnded
                    : success        ? CompletionResult::kSuccessCounted
@@ -190,6 +217,7 @@ BreakerTimeline replay(const BreakerScenario& scenario) {
     row.kind = BreakerRow::Kind::kArrival;
     row.call = timeline.summary.calls + 1;
     row.decision = decide(ticket);
+    row.scenario_outcome = call.outcome;
     row.call_generation = ticket.generation();
     if (ticket.ok()) {
       completions.push(PendingCompletion{now + call.duration, row.call, ticket, call.outcome});
@@ -199,7 +227,8 @@ BreakerTimeline replay(const BreakerScenario& scenario) {
 
   BreakerSummary& summary = timeline.summary;
   summary.end = now;
-  summary.open = time_open(rows, scenario.config.effective_timeout(), summary.end);
+  summary.open_periods = find_open_periods(rows, scenario.config.effective_timeout(), summary.end);
+  for (const OpenPeriod& period : summary.open_periods) summary.open += period.open;
   summary.final_state = breaker.state();
   summary.final_generation = breaker.generation();
   return timeline;

@@ -19,6 +19,8 @@ constexpr std::string_view kConfigKeys[] = {"name", "max_requests", "interval_ms
 constexpr std::string_view kTripRuleKeys[] = {"consecutive_failures_over", "failure_ratio_at_least",
                                               "min_requests"};
 constexpr std::string_view kEventKeys[] = {"at_ms", "outcome", "duration_ms", "repeat", "every_ms"};
+constexpr std::string_view kRequiredEventKeys[] = {"at_ms", "outcome"};
+constexpr std::string_view kCsvHeaderForm = "at_ms,outcome[,duration_ms,repeat,every_ms]";
 
 constexpr std::string_view kTripRuleForm =
     "{\"consecutive_failures_over\": N} or {\"failure_ratio_at_least\": R, \"min_requests\": N} "
@@ -138,6 +140,7 @@ BreakerScenario breaker_scenario_from(const ScenarioDocument& document) {
   reject_other_kind(document, ScenarioKind::kBreaker);
   check_keys(document, document.root, kTopLevelKeys, [](const std::string& key) { return key; });
   check_columns(document, kEventKeys);
+  check_required_columns(document, kRequiredEventKeys, kCsvHeaderForm);
 
   BreakerScenario scenario;
   scenario.config = read_breaker_config(document);

@@ -11,18 +11,21 @@ namespace paybench::simulator {
 std::string render_csv(const BreakerTimeline& timeline) {
   std::string out;
   detail::append_csv_row(
-      out, {"time_ms", "event", "call", "outcome", "state", "generation", "requests",
-            "total_successes", "total_failures", "consecutive_successes", "consecutive_failures"});
+      out, {"time_ms", "event", "call", "scenario_outcome", "outcome", "state", "generation",
+            "requests", "total_successes", "total_failures", "consecutive_successes",
+            "consecutive_failures"});
   for (const BreakerRow& row : timeline.rows) {
     std::vector<std::string> fields = {detail::format_ms(row.time),
                                        to_string(row.kind),
-                                       "",
+                                       "",  // the call, set below
+                                       "",  // the scenario outcome, set below
                                        describe_outcome(row),
                                        std::string(to_string(row.state)),
                                        fmt::format("{}", row.generation)};
-    // Transitions leave the call and the counts empty, as in the table.
+    // Transitions leave the call, the scenario outcome and the counts empty, as in the table.
     if (row.kind != BreakerRow::Kind::kTransition) {
       fields[2] = fmt::format("{}", row.call);
+      fields[3] = to_string(row.scenario_outcome);
       const BreakerCounts& counts = row.counts;
       for (const std::uint32_t value :
            {counts.requests, counts.total_successes, counts.total_failures,
@@ -30,7 +33,7 @@ std::string render_csv(const BreakerTimeline& timeline) {
         fields.push_back(fmt::format("{}", value));
       }
     } else {
-      fields.resize(11);
+      fields.resize(12);
     }
     detail::append_csv_row(out, fields);
   }

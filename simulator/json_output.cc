@@ -1,5 +1,8 @@
 // The JSON renderer: the config as replayed, the events, the transitions and the summary.
+#include <chrono>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <vector>
 
 #include "output_text.h"
 #include "paybench/simulator/breaker_timeline.h"
@@ -69,7 +72,12 @@ Json breaker_event_json(const BreakerRow& row) {
   event["time_ms"] = detail::json_ms(row.time);
   event["event"] = to_string(row.kind);
   event["call"] = row.call;
-  if (row.kind == BreakerRow::Kind::kCompletion) event["reported"] = to_string(row.reported);
+  if (row.kind == BreakerRow::Kind::kArrival) {
+    event["scenario_outcome"] = to_string(row.scenario_outcome);
+  }
+  if (row.kind == BreakerRow::Kind::kCompletion) {
+    event["reported"] = to_string(row.scenario_outcome);
+  }
   event["outcome"] = describe_outcome(row);
   if (row.decision == BreakerDecision::kAllowed || row.kind == BreakerRow::Kind::kCompletion) {
     event["call_generation"] = row.call_generation;
@@ -80,16 +88,39 @@ Json breaker_event_json(const BreakerRow& row) {
   return event;
 }
 
+// Returns a time in milliseconds, or null when there is none.
+Json optional_json_ms(const std::optional<std::chrono::nanoseconds>& time) {
+  return time ? detail::json_ms(*time) : Json(nullptr);
+}
+
+Json open_periods_json(const std::vector<OpenPeriod>& periods) {
+  Json array = Json::array();
+  for (const OpenPeriod& period : periods) {
+    array.push_back({{"from_ms", detail::json_ms(period.from)},
+                     {"to_ms", optional_json_ms(period.to)},
+                     {"open_ms", detail::json_ms(period.open)},
+                     {"rejected_open", period.rejected_open},
+                     {"rejected_scenario_success", period.rejected_scenario_success}});
+  }
+  return array;
+}
+
 Json breaker_summary_json(const BreakerSummary& summary) {
+  const RejectedScenarioSuccesses& rejected = summary.rejected_scenario_success;
   return {{"calls", summary.calls},
           {"allowed", summary.allowed},
           {"rejected_open", summary.rejected_open},
           {"rejected_too_many_requests", summary.rejected_too_many_requests},
+          {"rejected_scenario_success",
+           {{"calls", rejected.calls},
+            {"first_ms", optional_json_ms(rejected.first)},
+            {"last_ms", optional_json_ms(rejected.last)}}},
           {"successes_counted", summary.successes_counted},
           {"failures_counted", summary.failures_counted},
           {"ignored_generation_ended", summary.ignored_generation_ended},
           {"transitions", summary.transitions},
           {"open_ms", detail::json_ms(summary.open)},
+          {"open_periods", open_periods_json(summary.open_periods)},
           {"end_ms", detail::json_ms(summary.end)},
           {"final_state", to_string(summary.final_state)},
           {"final_generation", summary.final_generation}};

@@ -17,6 +17,8 @@ constexpr std::string_view kTopLevelKeys[] = {"config", "events"};
 constexpr std::string_view kConfigKeys[] = {"limit_per_s", "burst"};
 constexpr std::string_view kEventKeys[] = {"at_ms",           "n",        "repeat", "every_ms",
                                            "set_limit_per_s", "set_burst"};
+constexpr std::string_view kRequiredEventKeys[] = {"at_ms"};
+constexpr std::string_view kCsvHeaderForm = "at_ms[,n,repeat,every_ms,set_limit_per_s,set_burst]";
 
 LimiterConfig read_limiter_config(const ScenarioDocument& document) {
   const json& config = read_config(document, true, "limit_per_s and burst");
@@ -88,6 +90,7 @@ LimiterScenario limiter_scenario_from(const ScenarioDocument& document) {
   reject_other_kind(document, ScenarioKind::kLimiter);
   check_keys(document, document.root, kTopLevelKeys, [](const std::string& key) { return key; });
   check_columns(document, kEventKeys);
+  check_required_columns(document, kRequiredEventKeys, kCsvHeaderForm);
 
   LimiterScenario scenario;
   scenario.config = read_limiter_config(document);

@@ -179,6 +179,22 @@ void check_columns(const ScenarioDocument& document, std::span<const std::string
   }
 }
 
+void check_required_columns(const ScenarioDocument& document,
+                            std::span<const std::string_view> required,
+                            std::string_view header_form) {
+  if (document.format != ScenarioFormat::kCsv) return;
+  for (const std::string_view column : required) {
+    const bool present =
+        std::find(document.columns.begin(), document.columns.end(), column) !=
+        document.columns.end();
+    if (!present) {
+      document.fail(fmt::format("line {}", document.header_line),
+                    fmt::format("header has no column '{}': expected {}, in any order", column,
+                                header_form));
+    }
+  }
+}
+
 std::chrono::nanoseconds read_milliseconds(const ScenarioDocument& document, const json& value,
                                            const std::string& location) {
   const double milliseconds = read_number(document, value, location, kMillisecondsForm);

@@ -63,6 +63,13 @@ void check_keys(const ScenarioDocument& document, const nlohmann::json& object,
 // Throws unless every CSV column is in `allowed`. Does nothing for JSON input.
 void check_columns(const ScenarioDocument& document, std::span<const std::string_view> allowed);
 
+// Throws at the header line unless the CSV header has every column of `required`, so that a
+// missing column is reported once instead of at the first row. `header_form` is the expected
+// header, with optional columns in brackets. Does nothing for JSON input.
+void check_required_columns(const ScenarioDocument& document,
+                            std::span<const std::string_view> required,
+                            std::string_view header_form);
+
 // Returns the value as an error message quotes it: its JSON text (CSV cells are strings), or
 // "an object" or "an array".
 std::string describe_value(const nlohmann::json& value);

@@ -25,7 +25,9 @@ detail::ScenarioDocument parse_document(std::string_view text, ScenarioFormat fo
 std::string read_file_text(const fs::path& path) {
   std::error_code error;
   if (fs::is_directory(path, error)) {
-    throw ScenarioError(path.string(), "", "is a directory: expected a scenario file");
+    throw ScenarioError(path.string(), "",
+                        "is a directory: expected the path of a scenario file, such as a .json or "
+                        ".csv file in it");
   }
   std::ifstream file(path, std::ios::binary);
   if (!file) {

@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
   SimulateOptions simulate_options;
   setup_list_command(app, list_options);
   setup_run_command(app, run_options);
-  setup_simulate_command(app, simulate_options);
+  const CLI::App* simulate = setup_simulate_command(app, simulate_options);
 
   // CLI11 reports a mistyped command only as a missing subcommand; name the word instead.
   const bool names_unknown_command = argc > 1 && argv[1][0] != '-' &&
@@ -60,7 +60,14 @@ int main(int argc, char** argv) {
   } catch (const CLI::Success& help_or_version) {
     return app.exit(help_or_version);
   } catch (const CLI::ParseError& error) {
-    fmt::print(stderr, "paybench: error: {}\nRun 'paybench --help' for usage.\n", error.what());
+    // The unknown-command check above ensures that a first argument without a dash names a
+    // command, and that command's help is the one to read.
+    const bool names_command = argc > 1 && argv[1][0] != '-';
+    const std::string help_command =
+        names_command ? fmt::format("paybench {} --help", argv[1]) : "paybench --help";
+    const std::string message = simulate->parsed() ? describe_simulate_parse_error(*simulate, error)
+                                                   : std::string(error.what());
+    fmt::print(stderr, "paybench: error: {}\nRun '{}' for usage.\n", message, help_command);
     return kExitUsageError;
   }
 

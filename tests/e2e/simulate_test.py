@@ -83,6 +83,37 @@ class GoldenTest(unittest.TestCase):
             self.assertEqual(cause["time_ms"], transition["time_ms"])
             self.assertEqual(cause["generation"], transition["generation"])
 
+    def test_breaker_json_rejected_successes_match_events(self):
+        document = json.loads(read_text(scenario_path("breaker_outage.expected.json")))
+        rejected_successes = [
+            event for event in document["events"]
+            if event["event"] == "arrival" and event["outcome"] != "allowed"
+            and event["scenario_outcome"] == "success"]
+        summary = document["summary"]["rejected_scenario_success"]
+        self.assertEqual(summary["calls"], len(rejected_successes))
+        self.assertEqual(summary["first_ms"], rejected_successes[0]["time_ms"])
+        self.assertEqual(summary["last_ms"], rejected_successes[-1]["time_ms"])
+
+    def test_breaker_json_open_periods_match_events(self):
+        document = json.loads(read_text(scenario_path("breaker_outage.expected.json")))
+        summary = document["summary"]
+        periods = summary["open_periods"]
+        trips = [transition for transition in document["transitions"] if transition["to"] == "open"]
+        self.assertEqual([period["from_ms"] for period in periods],
+                         [trip["time_ms"] for trip in trips])
+        self.assertEqual(sum(period["open_ms"] for period in periods), summary["open_ms"])
+        self.assertEqual(sum(period["rejected_open"] for period in periods),
+                         summary["rejected_open"])
+        for period in periods:
+            with self.subTest(from_ms=period["from_ms"]):
+                rejected = [event for event in document["events"]
+                            if event["outcome"] == "rejected: open"
+                            and period["from_ms"] <= event["time_ms"] <= period["to_ms"]]
+                self.assertEqual(period["rejected_open"], len(rejected))
+                self.assertEqual(
+                    period["rejected_scenario_success"],
+                    sum(1 for event in rejected if event["scenario_outcome"] == "success"))
+
 
 class OutputFileTest(unittest.TestCase):
     def test_output_file_has_stdout_content(self):
@@ -154,6 +185,27 @@ class BadScenarioTest(unittest.TestCase):
         self.assertEqual(completed.stdout, "")
         self.assertIn("/nonexistent/outage.json: cannot open the file", completed.stderr)
 
+    def test_missing_file_without_extension(self):
+        # The missing file is the problem to fix, not its extension.
+        completed = run_paybench("simulate", "breaker", "--scenario", "/nonexistent/outage")
+        self.assertEqual(completed.exit_code, 2)
+        self.assertIn("/nonexistent/outage: cannot open the file", completed.stderr)
+        self.assertNotIn("extension", completed.stderr)
+
+    def test_directory_as_scenario(self):
+        with scratch_directory() as directory:
+            completed = run_paybench("simulate", "breaker", "--scenario", directory)
+            self.assertEqual(completed.exit_code, 2)
+            self.assertEqual(completed.stdout, "")
+            self.assertIn(f"{directory}: is a directory", completed.stderr)
+            self.assertNotIn("extension", completed.stderr)
+
+    def test_csv_header_without_outcome(self):
+        self.assert_rejected("breaker", "no_outcome.csv",
+                             "timeout_ms=5000\n\nat_ms,duration_ms\n0,50\n",
+                             "line 3: header has no column 'outcome'",
+                             "expected at_ms,outcome[,duration_ms,repeat,every_ms]")
+
     def test_malformed_json(self):
         # The missing comma is noticed at the end of the next token, "outcome", in column 25.
         self.assert_rejected("breaker", "bad.json",
@@ -206,17 +258,43 @@ class BadScenarioTest(unittest.TestCase):
         self.assertEqual(completed.exit_code, 2, completed.stderr)
         self.assertIn("this is a limiter scenario", completed.stderr)
 
-    def test_unknown_component(self):
-        completed = run_paybench("simulate", "bracker", "--scenario",
-                                 scenario_path("breaker_rules.json"))
-        self.assertEqual(completed.exit_code, 2)
-        self.assertIn("bracker", completed.stderr)
+
+class SimulateCommandLineTest(unittest.TestCase):
+    def assert_usage_error(self, arguments, *expected_texts):
+        completed = run_paybench("simulate", *arguments)
+        self.assertEqual(completed.exit_code, 2, completed.stderr)
         self.assertEqual(completed.stdout, "")
+        for text in expected_texts:
+            self.assertIn(text, completed.stderr)
+        self.assertIn("Run 'paybench simulate --help' for usage.", completed.stderr)
+
+    def test_unknown_component(self):
+        self.assert_usage_error(["bracker", "--scenario", scenario_path("breaker_rules.json")],
+                                "component: invalid value 'bracker': expected breaker or limiter",
+                                "'paybench simulate breaker --scenario FILE'")
+
+    def test_component_required(self):
+        self.assert_usage_error([], "missing the component to replay: expected breaker or limiter",
+                                "'paybench simulate breaker --scenario FILE'")
+
+    def test_component_required_keeps_scenario(self):
+        self.assert_usage_error(["--scenario", "outage.json"],
+                                "'paybench simulate breaker --scenario outage.json'")
 
     def test_scenario_option_required(self):
-        completed = run_paybench("simulate", "breaker")
-        self.assertEqual(completed.exit_code, 2)
-        self.assertIn("--scenario", completed.stderr)
+        self.assert_usage_error(["limiter"], "missing --scenario: expected the scenario file",
+                                "'paybench simulate limiter --scenario FILE'")
+
+    def test_unknown_output_format(self):
+        self.assert_usage_error(
+            ["breaker", "--scenario", scenario_path("breaker_rules.json"), "--format", "yaml"],
+            "--format: invalid value 'yaml': expected table, json or csv, e.g. --format json")
+
+    def test_unknown_input_format(self):
+        self.assert_usage_error(
+            ["breaker", "--scenario", scenario_path("breaker_rules.json"), "--input-format",
+             "xml"],
+            "--input-format: invalid value 'xml': expected json or csv, e.g. --input-format csv")
 
 
 class SimulateHelpTest(unittest.TestCase):
@@ -225,6 +303,19 @@ class SimulateHelpTest(unittest.TestCase):
         self.assertEqual(completed.exit_code, 0, completed.stderr)
         for text in ("--scenario", "--format", "--output", "--input-format", "at_ms",
                      "outcome", "limit_per_s", "set_burst", "completions before arrivals"):
+            self.assertIn(text, completed.stdout)
+
+    def test_help_lists_exit_codes(self):
+        completed = run_paybench("simulate", "--help")
+        self.assertEqual(completed.exit_code, 0, completed.stderr)
+        self.assertIn("Exit codes:\n  0  success\n", completed.stdout)
+        self.assertIn("  2  invalid command line", completed.stdout)
+
+    def test_help_names_choices(self):
+        completed = run_paybench("simulate", "--help")
+        self.assertEqual(completed.exit_code, 0, completed.stderr)
+        for text in ("{breaker,limiter} REQUIRED", "--format TEXT:{table,json,csv}",
+                     "--input-format TEXT:{json,csv}", "--scenario FILE REQUIRED"):
             self.assertIn(text, completed.stdout)
 
     def test_unknown_command_lists_simulate(self):

@@ -227,8 +227,8 @@ TEST_P(BreakerReplay, ArrivalsSortedStablyByTime) {
     if (row.kind == Kind::kArrival) arrival_times.push_back(row.time);
   }
   EXPECT_EQ(arrival_times, (std::vector<nanoseconds>{10ms, 20ms, 20ms, 30ms}));
-  EXPECT_EQ(row_of(timeline, Kind::kCompletion, 2).reported, kFailure);
-  EXPECT_EQ(row_of(timeline, Kind::kCompletion, 3).reported, kSuccess);
+  EXPECT_EQ(row_of(timeline, Kind::kCompletion, 2).scenario_outcome, kFailure);
+  EXPECT_EQ(row_of(timeline, Kind::kCompletion, 3).scenario_outcome, kSuccess);
 }
 
 TEST_P(BreakerReplay, FailureRatioRule) {
@@ -287,6 +287,105 @@ TEST_P(BreakerReplay, OpenTimeStopsAtLastEvent) {
 
   EXPECT_EQ(timeline.summary.open, 400ms);
   EXPECT_EQ(timeline.summary.final_state, BreakerState::kOpen);
+}
+
+TEST_P(BreakerReplay, ArrivalsCarryScenarioOutcome) {
+  const BreakerTimeline timeline =
+      replay(trips_on_first_failure(1, 100ms),
+             {call(0ms, kFailure), call(10ms, kSuccess), call(20ms, kFailure)});
+
+  const BreakerRow allowed = row_of(timeline, Kind::kArrival, 1);
+  EXPECT_EQ(allowed.decision, BreakerDecision::kAllowed);
+  EXPECT_EQ(allowed.scenario_outcome, kFailure);
+  const BreakerRow rejected_success = row_of(timeline, Kind::kArrival, 2);
+  EXPECT_EQ(rejected_success.decision, BreakerDecision::kRejectedOpen);
+  EXPECT_EQ(rejected_success.scenario_outcome, kSuccess);
+  const BreakerRow rejected_failure = row_of(timeline, Kind::kArrival, 3);
+  EXPECT_EQ(rejected_failure.decision, BreakerDecision::kRejectedOpen);
+  EXPECT_EQ(rejected_failure.scenario_outcome, kFailure);
+}
+
+TEST_P(BreakerReplay, SummaryCountsRejectedScenarioSuccesses) {
+  // Calls 2 to 5 are rejected as open, and all but call 3 have the outcome success. Then call 7
+  // is rejected as too many requests while call 6 probes the half-open breaker.
+  const BreakerTimeline timeline = replay(
+      trips_on_first_failure(1, 100ms),
+      {call(0ms, kFailure), call(10ms, kSuccess), call(20ms, kFailure), call(30ms, kSuccess),
+       call(50ms, kSuccess), call(150ms, kSuccess, 50ms), call(160ms, kSuccess)});
+
+  const RejectedScenarioSuccesses& rejected = timeline.summary.rejected_scenario_success;
+  EXPECT_EQ(timeline.summary.rejected_open, 4u);
+  EXPECT_EQ(timeline.summary.rejected_too_many_requests, 1u);
+  EXPECT_EQ(rejected.calls, 4u);
+  EXPECT_EQ(rejected.first, 10ms);
+  EXPECT_EQ(rejected.last, 160ms);
+}
+
+TEST_P(BreakerReplay, NoRejectedScenarioSuccesses) {
+  const BreakerTimeline timeline =
+      replay(trips_on_first_failure(1, 100ms), {call(0ms, kFailure), call(10ms, kFailure)});
+
+  const RejectedScenarioSuccesses& rejected = timeline.summary.rejected_scenario_success;
+  EXPECT_EQ(timeline.summary.rejected_open, 1u);
+  EXPECT_EQ(rejected.calls, 0u);
+  EXPECT_FALSE(rejected.first.has_value());
+  EXPECT_FALSE(rejected.last.has_value());
+}
+
+TEST_P(BreakerReplay, OpenPeriodsSplitRejections) {
+  // Trips at 0 ms until 100 ms, probes at 150 ms and fails at 160 ms, so it reopens until
+  // 260 ms. The call at exactly 100 ms belongs to the first period.
+  const BreakerTimeline timeline = replay(
+      trips_on_first_failure(1, 100ms),
+      {call(0ms, kFailure), call(50ms, kFailure), call(100ms, kSuccess),
+       call(150ms, kFailure, 10ms), call(200ms, kSuccess), call(260ms, kSuccess),
+       call(300ms, kSuccess)});
+
+  const std::vector<OpenPeriod>& periods = timeline.summary.open_periods;
+  ASSERT_EQ(periods.size(), 2u);
+  EXPECT_EQ(periods[0].from, 0ms);
+  EXPECT_EQ(periods[0].to, 100ms);
+  EXPECT_EQ(periods[0].open, 100ms);
+  EXPECT_EQ(periods[0].rejected_open, 2u);
+  EXPECT_EQ(periods[0].rejected_scenario_success, 1u);
+  EXPECT_EQ(periods[1].from, 160ms);
+  EXPECT_EQ(periods[1].to, 260ms);
+  EXPECT_EQ(periods[1].rejected_open, 2u);
+  EXPECT_EQ(periods[1].rejected_scenario_success, 2u);
+  EXPECT_EQ(timeline.summary.open, 200ms);
+  EXPECT_EQ(row_of(timeline, Kind::kArrival, 7).decision, BreakerDecision::kAllowed);
+}
+
+TEST_P(BreakerReplay, OpenPeriodStillOpenAtEnd) {
+  const BreakerTimeline timeline =
+      replay(trips_on_first_failure(1, 10s), {call(0ms, kFailure, 5ms), call(400ms, kSuccess)});
+
+  const std::vector<OpenPeriod>& periods = timeline.summary.open_periods;
+  ASSERT_EQ(periods.size(), 1u);
+  EXPECT_EQ(periods[0].from, 5ms);
+  EXPECT_FALSE(periods[0].to.has_value());
+  EXPECT_EQ(periods[0].open, 395ms);
+  EXPECT_EQ(periods[0].rejected_open, 1u);
+}
+
+TEST_P(BreakerReplay, StillOpenAtExpiryTime) {
+  // The last event comes exactly at the expiry, when the breaker still rejects calls.
+  const BreakerTimeline timeline =
+      replay(trips_on_first_failure(1, 100ms), {call(0ms, kFailure), call(100ms, kSuccess)});
+
+  const std::vector<OpenPeriod>& periods = timeline.summary.open_periods;
+  ASSERT_EQ(periods.size(), 1u);
+  EXPECT_FALSE(periods[0].to.has_value());
+  EXPECT_EQ(periods[0].open, 100ms);
+  EXPECT_EQ(row_of(timeline, Kind::kArrival, 2).decision, BreakerDecision::kRejectedOpen);
+}
+
+TEST_P(BreakerReplay, NoOpenPeriodsWithoutTrip) {
+  const BreakerTimeline timeline =
+      replay(BreakerConfig{}, {call(0ms, kFailure), call(10ms, kSuccess)});
+
+  EXPECT_TRUE(timeline.summary.open_periods.empty());
+  EXPECT_EQ(timeline.summary.open, 0ns);
 }
 
 INSTANTIATE_TEST_SUITE_P(BothBreakers, BreakerReplay,

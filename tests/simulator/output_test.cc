@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -27,7 +28,9 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
-// A breaker that trips, rejects, reopens after a failed probe and closes: every kind of row.
+// A breaker that trips at 55 ms, rejects call 8 (success) as open, admits calls 9 and 10 as
+// probes, rejects call 11 (success) as too many requests and closes at 1250 ms. Call 6 completes
+// last, in an ended generation. Every kind of row appears.
 BreakerTimeline sample_breaker_timeline() {
   BreakerScenario scenario;
   scenario.config.name = "psp, eu";
@@ -97,11 +100,76 @@ TEST(BreakerTable, ShowsConfigRowsAndSummary) {
             std::string::npos)
       << table;
   EXPECT_NE(table.find("ready_to_trip: consecutive_failures > 5 (the default)"), std::string::npos);
-  EXPECT_NE(table.find("transition  closed -> open"), std::string::npos) << table;
+  EXPECT_NE(table.find("closed -> open"), std::string::npos) << table;
   EXPECT_NE(table.find("  42.5  "), std::string::npos) << table;
   EXPECT_NE(table.find("rejected: too many requests"), std::string::npos) << table;
   EXPECT_NE(table.find("ignored: generation ended"), std::string::npos) << table;
   EXPECT_NE(table.find("\nSummary\n"), std::string::npos) << table;
+}
+
+TEST(BreakerTable, ColumnsNameScenarioOutcome) {
+  const std::vector<std::string> lines = lines_of(render_table(sample_breaker_timeline()));
+
+  const std::string header =
+      "time_ms  call  scenario  outcome                      state     gen req succ fail c.succ "
+      "c.fail";
+  ASSERT_EQ(std::count(lines.begin(), lines.end(), header), 1) << "no header: " << header;
+  const auto first_row = std::find(lines.begin(), lines.end(), header) + 1;
+  ASSERT_NE(first_row, lines.end());
+  EXPECT_EQ(*first_row,
+            "      0     1  failure   allowed                      closed      1   1    0    0"
+            "      0      0");
+}
+
+TEST(BreakerTable, RejectedRowShowsScenarioOutcome) {
+  const std::string table = render_table(sample_breaker_timeline());
+
+  EXPECT_NE(table.find("    500     8  success   rejected: open "), std::string::npos) << table;
+  EXPECT_NE(table.find("   1160    11  success   rejected: too many requests "),
+            std::string::npos)
+      << table;
+}
+
+TEST(BreakerTable, SummaryListsRejectedSuccesses) {
+  const std::string table = render_table(sample_breaker_timeline());
+
+  EXPECT_NE(table.find("  rejected, scenario success   2, arriving from 500 to 1160 ms\n"),
+            std::string::npos)
+      << table;
+  EXPECT_NE(table.find("  open periods                 1\n"), std::string::npos) << table;
+  EXPECT_NE(table.find("  time open, ms                1000\n"), std::string::npos) << table;
+}
+
+TEST(BreakerTable, ListsOpenPeriods) {
+  const std::string table = render_table(sample_breaker_timeline());
+
+  const std::string expected =
+      "\nOpen periods: the breaker rejects every call from from_ms through to_ms\n"
+      "  from_ms  to_ms  open_ms  rejected  rejected, scenario success\n"
+      "       55   1055     1000         1                           1\n";
+  EXPECT_TRUE(table.ends_with(expected)) << table;
+}
+
+TEST(BreakerTable, OpenPeriodStillOpenAtEnd) {
+  BreakerScenario scenario;
+  scenario.config.ready_to_trip.kind = TripRule::Kind::kConsecutiveFailures;
+  scenario.config.ready_to_trip.consecutive_failures_over = 0;
+  scenario.calls.push_back(BreakerCall{0ms, 0ms, CallOutcome::kFailure});
+  scenario.calls.push_back(BreakerCall{20ms, 0ms, CallOutcome::kFailure});
+  const std::string table = render_table(replay_breaker(scenario));
+
+  EXPECT_NE(table.find("  rejected, scenario success   0\n"), std::string::npos) << table;
+  EXPECT_NE(table.find("        0  still open at end       20         1"), std::string::npos)
+      << table;
+}
+
+TEST(BreakerTable, NoOpenPeriodsWithoutTrip) {
+  BreakerScenario scenario;
+  scenario.calls.push_back(BreakerCall{0ms, 0ms, CallOutcome::kFailure});
+  const std::string table = render_table(replay_breaker(scenario));
+
+  EXPECT_NE(table.find("  open periods                 0\n"), std::string::npos) << table;
+  EXPECT_EQ(table.find("Open periods:"), std::string::npos) << table;
 }
 
 TEST(BreakerJson, EchoesConfigWithDefaults) {
@@ -157,20 +225,64 @@ TEST(BreakerJson, CompletionNamesReportedOutcomeAndGeneration) {
   EXPECT_EQ(first_completion["counts"]["consecutive_failures"], 1);
 }
 
+TEST(BreakerJson, ArrivalNamesScenarioOutcome) {
+  const json document = json::parse(render_json(sample_breaker_timeline()));
+
+  for (const json& event : document["events"]) {
+    if (event["call"] != 8) continue;
+    ASSERT_EQ(event["event"], "arrival");
+    EXPECT_EQ(event["scenario_outcome"], "success");
+    EXPECT_EQ(event["outcome"], "rejected: open");
+    EXPECT_FALSE(event.contains("reported"));
+    return;
+  }
+  ADD_FAILURE() << "no event for call 8";
+}
+
+TEST(BreakerJson, SummaryHasRejectedSuccessesAndOpenPeriods) {
+  const json summary = json::parse(render_json(sample_breaker_timeline()))["summary"];
+
+  EXPECT_EQ(summary["rejected_scenario_success"],
+            json({{"calls", 2}, {"first_ms", 500}, {"last_ms", 1160}}));
+  EXPECT_EQ(summary["open_ms"], 1000);
+  ASSERT_EQ(summary["open_periods"].size(), 1u);
+  EXPECT_EQ(summary["open_periods"][0], json({{"from_ms", 55},
+                                              {"to_ms", 1055},
+                                              {"open_ms", 1000},
+                                              {"rejected_open", 1},
+                                              {"rejected_scenario_success", 1}}));
+}
+
+TEST(BreakerJson, MissingTimesAreNull) {
+  BreakerScenario scenario;
+  scenario.config.ready_to_trip.kind = TripRule::Kind::kConsecutiveFailures;
+  scenario.config.ready_to_trip.consecutive_failures_over = 0;
+  scenario.calls.push_back(BreakerCall{0ms, 0ms, CallOutcome::kFailure});
+  scenario.calls.push_back(BreakerCall{20ms, 0ms, CallOutcome::kFailure});
+  const json summary = json::parse(render_json(replay_breaker(scenario)))["summary"];
+
+  EXPECT_TRUE(summary["rejected_scenario_success"]["first_ms"].is_null()) << summary;
+  EXPECT_TRUE(summary["rejected_scenario_success"]["last_ms"].is_null()) << summary;
+  EXPECT_TRUE(summary["open_periods"][0]["to_ms"].is_null()) << summary;
+  EXPECT_EQ(summary["open_periods"][0]["open_ms"], 20);
+}
+
 TEST(BreakerCsv, HeaderAndOneRowPerLine) {
   const BreakerTimeline timeline = sample_breaker_timeline();
   const std::vector<std::string> lines = lines_of(render_csv(timeline));
 
   ASSERT_EQ(lines.size(), timeline.rows.size() + 1);
   EXPECT_EQ(lines[0],
-            "time_ms,event,call,outcome,state,generation,requests,total_successes,total_failures,"
-            "consecutive_successes,consecutive_failures");
-  EXPECT_EQ(lines[1], "0,arrival,1,allowed,closed,1,1,0,0,0,0");
+            "time_ms,event,call,scenario_outcome,outcome,state,generation,requests,"
+            "total_successes,total_failures,consecutive_successes,consecutive_failures");
+  EXPECT_EQ(lines[1], "0,arrival,1,failure,allowed,closed,1,1,0,0,0,0");
+  const std::string rejected_success = "500,arrival,8,success,rejected: open,open,2,0,0,0,0,0";
+  EXPECT_EQ(std::count(lines.begin(), lines.end(), rejected_success), 1);
   bool has_transition = false;
   for (const std::string& line : lines) {
     if (line.find(",transition,") == std::string::npos) continue;
     has_transition = true;
-    EXPECT_NE(line.find(",transition,,"), std::string::npos) << line;
+    EXPECT_NE(line.find(",transition,,,"), std::string::npos) << line;
     EXPECT_TRUE(line.ends_with(",,,,,")) << line;
   }
   EXPECT_TRUE(has_transition);

@@ -327,6 +327,47 @@ TEST(ScenarioErrors, CsvUnknownColumnNamesHeader) {
   EXPECT_TRUE(contains(error.problem(), "did you mean 'outcome'?")) << error.what();
 }
 
+TEST(ScenarioErrors, CsvHeaderWithoutOutcomeNamesHeaderLine) {
+  const ScenarioError error = breaker_csv_error(
+      "timeout_ms=5000\n"
+      "# the outcome column is forgotten\n"
+      "\n"
+      "at_ms,duration_ms\n"
+      "0,50\n");
+
+  EXPECT_EQ(std::string(error.what()),
+            "bad.csv: line 4: header has no column 'outcome': expected "
+            "at_ms,outcome[,duration_ms,repeat,every_ms], in any order");
+}
+
+TEST(ScenarioErrors, CsvHeaderWithoutTimeNamesHeaderLine) {
+  const ScenarioError breaker_error = breaker_csv_error(
+      "outcome\n"
+      "success\n");
+  EXPECT_EQ(breaker_error.location(), "line 1");
+  EXPECT_TRUE(contains(breaker_error.problem(), "header has no column 'at_ms'"))
+      << breaker_error.what();
+
+  const ScenarioError limiter_error = error_of([] {
+    (void)parse_limiter_scenario("limit_per_s=1\nburst=1\nn\n1\n", ScenarioFormat::kCsv,
+                                 "bad.csv");
+  });
+  EXPECT_EQ(std::string(limiter_error.what()),
+            "bad.csv: line 3: header has no column 'at_ms': expected "
+            "at_ms[,n,repeat,every_ms,set_limit_per_s,set_burst], in any order");
+}
+
+TEST(ScenarioErrors, CsvEmptyOutcomeCellNamesRow) {
+  // The header has the column, so the row with the empty cell is the place to fix.
+  const ScenarioError error = breaker_csv_error(
+      "at_ms,outcome\n"
+      "0,success\n"
+      "10,\n");
+
+  EXPECT_EQ(error.location(), "line 3, column outcome");
+  EXPECT_TRUE(contains(error.problem(), "missing")) << error.what();
+}
+
 TEST(ScenarioErrors, CsvWrongCellCount) {
   const ScenarioError error = breaker_csv_error(
       "at_ms,outcome,duration_ms\n"
@@ -398,6 +439,21 @@ TEST(ScenarioErrors, MissingFile) {
   EXPECT_EQ(error.source(), "/nonexistent/outage.json");
   EXPECT_TRUE(contains(error.problem(), "cannot open the file: No such file or directory"))
       << error.what();
+}
+
+TEST(ScenarioErrors, DirectoryReportedBeforeExtension) {
+  // The directory has no extension, so naming the format would be the wrong fix to suggest.
+  const std::filesystem::path directory =
+      std::filesystem::path(::testing::TempDir()) / "simulator_errors_test_directory";
+  std::filesystem::create_directories(directory);
+
+  const ScenarioError error =
+      error_of([&] { (void)read_breaker_scenario(directory, std::nullopt); });
+  std::filesystem::remove(directory);
+
+  EXPECT_EQ(error.source(), directory.string());
+  EXPECT_TRUE(contains(error.problem(), "is a directory")) << error.what();
+  EXPECT_FALSE(contains(error.problem(), "extension")) << error.what();
 }
 
 TEST(ScenarioErrors, UnknownExtension) {

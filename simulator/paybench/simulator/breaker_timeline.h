@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,7 +43,9 @@ struct BreakerRow {
 
   std::uint64_t call = 0;                                // kArrival, kCompletion: 1, 2, ...
   BreakerDecision decision = BreakerDecision::kAllowed;  // kArrival
-  CallOutcome reported = CallOutcome::kSuccess;          // kCompletion: what the call reported
+  // kArrival, kCompletion: the outcome that the scenario gives the call. An admitted call reports
+  // it at its completion, and a rejected call never reports it.
+  CallOutcome scenario_outcome = CallOutcome::kSuccess;
   CompletionResult result = CompletionResult::kSuccessCounted;  // kCompletion
   std::uint64_t call_generation = 0;  // kArrival, kCompletion: the generation of the call's ticket
 
@@ -61,21 +64,40 @@ const char* to_string(BreakerRow::Kind kind);
 // Returns the decision of an arrival, the result of a completion, or a transition's "from -> to".
 std::string describe_outcome(const BreakerRow& row);
 
+// A period in which the breaker rejected every call as open. It starts at a transition to open
+// and ends when the open state's timeout has run out. gobreaker leaves the open state only at the
+// first call after that, so the transition to half-open in the rows may come later.
+struct OpenPeriod {
+  std::chrono::nanoseconds from{0};  // the time of the transition to open
+  // from + timeout, or std::nullopt when the breaker was still open at the last event. A call at
+  // exactly `to` is still rejected, because the timeout counts as passed only after it.
+  std::optional<std::chrono::nanoseconds> to;
+  std::chrono::nanoseconds open{0};  // to - from, or the last event's time - from
+  std::uint64_t rejected_open = 0;   // calls rejected as open in the period
+  std::uint64_t rejected_scenario_success = 0;  // of those, calls whose scenario outcome is success
+};
+
+// Rejected calls, as open or as too many requests, whose scenario outcome is success: calls that
+// the backend would have served.
+struct RejectedScenarioSuccesses {
+  std::uint64_t calls = 0;
+  std::optional<std::chrono::nanoseconds> first;  // the first such arrival, none when calls is 0
+  std::optional<std::chrono::nanoseconds> last;   // the last such arrival, none when calls is 0
+};
+
 struct BreakerSummary {
   std::uint64_t calls = 0;
   std::uint64_t allowed = 0;
   std::uint64_t rejected_open = 0;
   std::uint64_t rejected_too_many_requests = 0;
+  RejectedScenarioSuccesses rejected_scenario_success;
   std::uint64_t successes_counted = 0;
   std::uint64_t failures_counted = 0;
   std::uint64_t ignored_generation_ended = 0;
   std::uint64_t transitions = 0;
-  // Time during which every call was rejected as open: each open period runs from its trip until
-  // its timeout ran out, or until `end` when the timeline ends first. gobreaker leaves the open
-  // state only at the first call after the timeout, so the transition to half-open in the rows
-  // may come later.
-  std::chrono::nanoseconds open{0};
-  std::chrono::nanoseconds end{0};  // the time of the last event
+  std::vector<OpenPeriod> open_periods;  // in time order
+  std::chrono::nanoseconds open{0};      // the sum of the open periods
+  std::chrono::nanoseconds end{0};       // the time of the last event
   BreakerState final_state = BreakerState::kClosed;
   std::uint64_t final_generation = 0;
 };

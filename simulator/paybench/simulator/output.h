@@ -12,7 +12,8 @@ struct LimiterTimeline;
 enum class OutputFormat { kTable, kJson, kCsv };
 
 // Returns the config, one line per event and the summary, with column headers, for a terminal
-// of 100 columns in the usual case. Columns widen when a value needs more room.
+// of 100 columns in the usual case. Columns widen when a value needs more room. A breaker's
+// table ends with its open periods, if any.
 std::string render_table(const BreakerTimeline& timeline);
 std::string render_table(const LimiterTimeline& timeline);
 
