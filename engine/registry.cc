@@ -142,6 +142,7 @@ std::vector<BenchmarkInstance> Registry::instances(
     const std::map<std::string, std::vector<std::int64_t>>& parameter_override) const {
   std::vector<BenchmarkInstance> instances;
   for (const Workload* workload : workloads()) {
+    if (workload->unavailability()) continue;
     const bool override_threads = !thread_override.empty() && workload->multi_threaded();
     const std::vector<int>& thread_counts = override_threads ? thread_override : workload->threads;
 

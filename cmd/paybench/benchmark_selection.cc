@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <optional>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "paybench/engine/pattern.h"
 #include "usage_error.h"
@@ -23,7 +26,33 @@ std::vector<std::string> suggestion_candidates() {
   return {names.begin(), names.end()};
 }
 
+// Returns "<workload>: <reason>" for each unavailable workload that `pattern` would select.
+std::vector<std::string> unavailable_matches(const std::string& pattern) {
+  std::vector<std::string> matches;
+  for (const engine::Workload* workload : engine::Registry::global().workloads()) {
+    const std::optional<std::string> reason = workload->unavailability();
+    if (!reason) continue;
+    bool selected = engine::pattern_matches(pattern, workload->full_name());
+    for (const engine::Variant& variant : workload->variants) {
+      selected = selected ||
+                 engine::pattern_matches(pattern, workload->full_name() + "/" + variant.name);
+    }
+    if (selected) matches.push_back(workload->full_name() + ": " + *reason);
+  }
+  return matches;
+}
+
 }  // namespace
+
+std::vector<std::string> unavailable_workload_notes() {
+  std::vector<std::string> notes;
+  for (const engine::Workload* workload : engine::Registry::global().workloads()) {
+    if (const std::optional<std::string> reason = workload->unavailability()) {
+      notes.push_back(workload->full_name() + ": " + *reason);
+    }
+  }
+  return notes;
+}
 
 // Throws UsageError unless every overridden parameter is declared by a selected workload.
 void check_parameter_override(const std::vector<engine::BenchmarkInstance>& selected,
@@ -69,6 +98,11 @@ std::vector<engine::BenchmarkInstance> select_instances(
 
   for (std::size_t i = 0; i < patterns.size(); ++i) {
     if (pattern_used[i]) continue;
+    const std::vector<std::string> unavailable = unavailable_matches(patterns[i]);
+    if (!unavailable.empty()) {
+      throw UsageError(fmt::format("pattern '{}' selects only workloads that cannot run here: {}",
+                                   patterns[i], fmt::join(unavailable, "; ")));
+    }
     std::string message = fmt::format("pattern '{}' matches no benchmark", patterns[i]);
     const auto suggestions = engine::suggest_close_matches(patterns[i], suggestion_candidates());
     if (!suggestions.empty()) {

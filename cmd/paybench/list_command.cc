@@ -147,6 +147,11 @@ int run_list_command(const ListOptions& options) {
     print_json(workloads, instances);
   } else {
     print_table(workloads);
+    const std::vector<std::string> unavailable = unavailable_workload_notes();
+    if (!unavailable.empty()) {
+      fmt::print("\nNot available here:\n");
+      for (const std::string& note : unavailable) fmt::print("  {}\n", note);
+    }
   }
   return kExitSuccess;
 }

@@ -79,6 +79,15 @@ class StorageOptionErrorsTest(unittest.TestCase):
         self.assertIn(f"--data-dir '{path}' is not an existing directory", completed.stderr)
         self.assertEqual(completed.stdout, "")
 
+    @unittest.skipIf(os.environ.get("PAYBENCH_PG_DSN"), "PAYBENCH_PG_DSN names a server")
+    def test_postgres_without_server_says_how_to_enable(self):
+        with scratch_directory() as scratch:
+            completed = run_paybench("run", "writes/postgres", *FAST_RUN,
+                                     "--out-dir", os.path.join(scratch, "out"))
+        self.assertEqual(completed.exit_code, 2)
+        self.assertIn("writes/postgres: no PostgreSQL server: pass --pg-dsn DSN",
+                      completed.stderr)
+
     def test_unreachable_server_names_dsn_without_password(self):
         with scratch_directory() as scratch:
             # Port 1 on loopback: nothing listens there.

@@ -1,5 +1,6 @@
 // writes/postgres: batched writes into PostgreSQL through libpq, on the server that --pg-dsn or
-// PAYBENCH_PG_DSN names; without one this workload has no benchmarks.
+// PAYBENCH_PG_DSN names. Without one the workload is unavailable, and list and run print
+// the reason.
 //
 // - row_per_transaction: every row its own INSERT and commit, the naive baseline.
 // - multi_row_insert_batch_N: one INSERT .. VALUES (..), (..) of N rows, one commit.
@@ -32,8 +33,10 @@ SinkFactory postgres_sink(PostgresWriteMode mode) {
   };
 }
 
-bool has_server(const std::map<std::string, std::int64_t>&) {
-  return paybench::engine::postgres_dsn().has_value();
+std::optional<std::string> missing_server() {
+  if (paybench::engine::postgres_dsn()) return std::nullopt;
+  return std::string("no PostgreSQL server: pass --pg-dsn DSN or set ") +
+         paybench::engine::kPostgresDsnVariable;
 }
 
 std::vector<paybench::engine::Variant> postgres_variants() {
@@ -51,9 +54,6 @@ std::vector<paybench::engine::Variant> postgres_variants() {
       variants.push_back(std::move(variant));
     }
   }
-  for (paybench::engine::Variant& variant : variants) {
-    variant.applies = &has_server;
-  }
   return variants;
 }
 
@@ -64,6 +64,7 @@ const paybench::engine::Registration kRegistration{paybench::engine::Workload{
                    "COPY; time per row",
     .variants = postgres_variants(),
     .baseline = "row_per_transaction",
+    .unavailable_reason = &missing_server,
 }};
 
 }  // namespace

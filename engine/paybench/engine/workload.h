@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,8 +64,16 @@ struct Workload {
   // whose variants vary a lot between repetitions (threads handing items over) need more
   // samples for a useful confidence interval. 0: no minimum.
   int min_repetitions = 0;
+  // Returns why the workload cannot run in this process, such as a server that no option names,
+  // or nullopt when it can. Empty: always available. An unavailable workload has no benchmark
+  // instances, and `paybench list` and `run` print the reason.
+  std::function<std::optional<std::string>()> unavailable_reason;
 
   std::string full_name() const { return family + "/" + name; }
+  // Returns unavailable_reason(), or nullopt when it is empty.
+  std::optional<std::string> unavailability() const {
+    return unavailable_reason ? unavailable_reason() : std::nullopt;
+  }
   bool multi_threaded() const { return threads.size() > 1 || threads.front() > 1; }
   // Returns the compared variants: `candidates`, or every variant but the baseline.
   std::vector<std::string> compared_variants() const;
