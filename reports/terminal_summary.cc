@@ -98,7 +98,8 @@ Cell comparison_cell(const InstanceSummary& instance, const Result& result) {
   return cell;
 }
 
-Row instance_row(const InstanceSummary& instance, const Result& result, bool show_allocator) {
+Row instance_row(const InstanceSummary& instance, const Result& result, bool show_allocator,
+                 bool show_latency) {
   Row row;
   row.cells.push_back({{instance.display_name, {}}});
   if (show_allocator) {
@@ -118,6 +119,13 @@ Row instance_row(const InstanceSummary& instance, const Result& result, bool sho
   row.cells.push_back({{optional_text(instance.cv, format_percent), {}}});
   row.cells.push_back({{optional_text(instance.allocs_per_op, format_count), {}}});
   row.cells.push_back({{optional_text(instance.bytes_per_op, format_count), {}}});
+  if (show_latency) {
+    const bool has_latency = instance.latency_p50_ns && instance.latency_p99_ns;
+    row.cells.push_back({{has_latency ? fmt::format("{} / {}", format_time(*instance.latency_p50_ns),
+                                                    format_time(*instance.latency_p99_ns))
+                                      : std::string("-"),
+                          {}}});
+  }
 
   Cell comparison = comparison_cell(instance, result);
   if (instance.error_runs > 0) {
@@ -226,8 +234,8 @@ std::string render_terminal_summary(const Result& result, bool use_color) {
     headers.push_back(numeric);
     aligns.push_back(Align::kRight);
   }
-  headers.push_back("vs baseline");
-  aligns.push_back(Align::kLeft);
+  // The latency column goes before "vs baseline" in families whose workloads report latency.
+  const std::size_t latency_column = headers.size();
 
   std::string out;
   if (const std::string heading = render_heading(result.context); !heading.empty()) {
@@ -235,14 +243,38 @@ std::string render_terminal_summary(const Result& result, bool use_color) {
   }
   for (const FamilySummary& family : families) {
     out += "\n" + painter.paint(family.family, kBold) + "\n";
+    const bool show_latency =
+        std::any_of(family.instances.begin(), family.instances.end(),
+                    [](const InstanceSummary& instance) { return instance.latency_p50_ns; });
+    std::vector<std::string> family_headers = headers;
+    std::vector<Align> family_aligns = aligns;
+    if (show_latency) {
+      family_headers.insert(family_headers.begin() + latency_column, "latency p50 / p99");
+      family_aligns.insert(family_aligns.begin() + latency_column, Align::kRight);
+    }
+    family_headers.push_back("vs baseline");
+    family_aligns.push_back(Align::kLeft);
+
     std::vector<Row> rows;
     for (const InstanceSummary& instance : family.instances) {
-      rows.push_back(instance_row(instance, result, show_allocator));
+      rows.push_back(instance_row(instance, result, show_allocator, show_latency));
     }
-    render_table(out, headers, aligns, rows, painter);
+    render_table(out, family_headers, family_aligns, rows, painter);
   }
   if (families.empty()) {
     out += "no benchmark ran\n";
+  }
+
+  const bool has_latency = std::any_of(families.begin(), families.end(), [](const auto& family) {
+    return std::any_of(family.instances.begin(), family.instances.end(),
+                       [](const InstanceSummary& instance) { return instance.latency_p50_ns; });
+  });
+  if (has_latency) {
+    out += "\n" + painter.paint("latency: for queues the time from push to pop of every 64th "
+                                 "item; for writes the time from adding a row to the sink's "
+                                 "confirmation of its batch.",
+                                 kDim) +
+           "\n";
   }
 
   const bool has_multi_threaded_runs =

@@ -6,25 +6,13 @@
 #include <string>
 #include <string_view>
 
+#include "command_line.h"
 #include "exit_codes.h"
 #include "paybench/engine/build_info.h"
 #include "list_command.h"
 #include "run_command.h"
 #include "simulate_command.h"
 #include "usage_error.h"
-
-namespace {
-
-std::string join_command_line(int argc, char** argv) {
-  std::string line;
-  for (int i = 0; i < argc; ++i) {
-    if (i > 0) line += ' ';
-    line += argv[i];
-  }
-  return line;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   using namespace paybench::cli;
@@ -74,7 +62,7 @@ int main(int argc, char** argv) {
   try {
     if (app.got_subcommand("list")) return run_list_command(list_options);
     if (app.got_subcommand("simulate")) return run_simulate_command(simulate_options);
-    return run_run_command(run_options, join_command_line(argc, argv));
+    return run_run_command(run_options, recorded_command_line(argc, argv));
   } catch (const UsageError& error) {
     fmt::print(stderr, "paybench: error: {}\n", error.what());
     return kExitUsageError;

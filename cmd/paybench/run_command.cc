@@ -281,9 +281,14 @@ void setup_run_command(CLI::App& app, RunOptions& options) {
                   "paybench-results/<UTC timestamp>, linked from paybench-results/latest)")
       ->type_name("DIR");
   run->add_option("--data-dir", options.data_dir,
-                  "Directory where the write workloads keep their files, removed after each "
-                  "run (default: $PAYBENCH_DATA_DIR, else the system's temporary directory)")
-      ->type_name("DIR");
+                  "Directory where the write and event-sourcing workloads keep their files, in "
+                  "subdirectories removed after use (default: $PAYBENCH_DATA_DIR, else the "
+                  "system's temporary directory). Measure on the file system production uses: "
+                  "a tmpfs such as /dev/shm syncs for free")
+      ->type_name("DIR")
+      ->check([](const std::string& value) {
+        return value.empty() ? std::string("empty path: pass a directory") : std::string();
+      });
   run->add_option("--pg-dsn", options.pg_dsn,
                   "libpq connection string of a PostgreSQL server for writes/postgres, e.g. "
                   "'host=127.0.0.1 port=5432 dbname=bench' (default: $PAYBENCH_PG_DSN); the "

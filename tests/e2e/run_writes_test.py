@@ -8,6 +8,8 @@ from paybench_cli import run_paybench, scratch_directory
 
 FAST_RUN = ["--suite", "quick", "--repetitions", "2", "--min-time", "0.001", "--quiet"]
 
+SECRET = "not-a-real-password-1234"
+
 # Written by the postgres_server test fixture: the connection string of a throwaway server.
 DSN_FILE = os.environ.get("PAYBENCH_PG_DSN_FILE", "")
 
@@ -107,8 +109,10 @@ class PostgresSinkTest(unittest.TestCase):
     def setUpClass(cls):
         cls.scratch = scratch_directory()
         out_dir = os.path.join(cls.scratch.name, "postgres")
+        # The test server trusts loopback connections and ignores the password, which must not
+        # reach the result.
         cls.completed = run_paybench("run", "writes/postgres", *FAST_RUN, "--pg-dsn",
-                                     postgres_dsn(), "--out-dir", out_dir)
+                                     postgres_dsn() + " password=" + SECRET, "--out-dir", out_dir)
         with open(os.path.join(out_dir, "result.json"), encoding="utf-8") as file:
             cls.result = json.load(file)
 
@@ -125,6 +129,11 @@ class PostgresSinkTest(unittest.TestCase):
         for benchmark in iterations(self.result):
             self.assertFalse(benchmark.get("error_occurred", False), benchmark)
             self.assertEqual(benchmark["verified_rows"], benchmark["iterations"])
+
+    def test_result_hides_password(self):
+        command_line = self.result["context"]["command_line"]
+        self.assertIn("password=***", command_line)
+        self.assertNotIn(SECRET, json.dumps(self.result))
 
     def test_copy_compared_with_row_per_transaction(self):
         compared = {c["candidate"] for c in self.result["comparisons"]

@@ -257,8 +257,7 @@ TEST(PostgresSinkTest, UnreachablePortFailsWithoutPassword) {
   const std::string message = connect_error(dsn);
   EXPECT_TRUE(contains(message, "postgres_copy: connecting to PostgreSQL")) << message;
   EXPECT_TRUE(contains(message, "port=" + port + " user=paybench password=*** dbname")) << message;
-  EXPECT_TRUE(contains(message, "Check that the server is running")) << message;
-  EXPECT_TRUE(contains(message, "PAYBENCH_PG_DSN")) << message;
+  EXPECT_TRUE(contains(message, "the server is running")) << message;
   EXPECT_FALSE(contains(message, kPassword)) << message;
 }
 

@@ -146,6 +146,22 @@ TEST(TerminalSummary, ExplainsMultiThreadedTimes) {
   EXPECT_TRUE(contains(render_terminal_summary(result, false), "threads:N rows"));
 }
 
+TEST(TerminalSummary, LatencyColumnOnlyWhenReported) {
+  Result result = testing::make_fixed_result();
+  EXPECT_FALSE(contains(render_terminal_summary(result, false), "latency p50 / p99"));
+
+  for (BenchmarkRun& run : result.benchmarks) {
+    if (run.variant == "malloc") {
+      run.counters["latency_p50_ns"] = 1500;
+      run.counters["latency_p99_ns"] = 250000;
+    }
+  }
+  const std::string summary = render_terminal_summary(result, false);
+  EXPECT_TRUE(contains(summary, "latency p50 / p99")) << summary;
+  EXPECT_TRUE(contains(line_containing(summary, "get_put/malloc/"), "1.50 us / 250 us")) << summary;
+  EXPECT_TRUE(contains(summary, "latency: for queues")) << summary;
+}
+
 TEST(TerminalSummary, EmptyResult) {
   EXPECT_TRUE(contains(render_terminal_summary(Result{}, false), "no benchmark ran"));
 }

@@ -255,9 +255,8 @@ PostgresSink::PostgresSink(std::string_view dsn, PostgresWriteMode mode, std::st
         redact_connection_secrets(to_one_line(PQerrorMessage(connection_.get())), dsn);
     throw SinkError(name_ + ": connecting to PostgreSQL with '" + redact_connection_string(dsn) +
                     "' failed: " + message +
-                    " Check that the server is running and accepts this host, user and "
-                    "password, and that the connection string is right. paybench's PostgreSQL "
-                    "tests take it from PAYBENCH_PG_DSN.");
+                    " Check that the connection string is right and that the server is running "
+                    "and accepts this host, user and password.");
   }
 
   // NOTICE messages such as "relation already exists, skipping" would go to stderr.
