@@ -50,6 +50,13 @@ paybench_require_package(SQLite3_FOUND libsqlite3-dev)
 pkg_check_modules(LIBPQ QUIET IMPORTED_TARGET libpq)
 paybench_require_package(LIBPQ_FOUND libpq-dev)
 
+# CPU profiles: the engine names the addresses of gperftools profiles with elfutils' libdwfl,
+# and the engine tests record profiles with gperftools' libprofiler (ProfilerStart/Stop).
+pkg_check_modules(LIBDW QUIET IMPORTED_TARGET libdw)
+paybench_require_package(LIBDW_FOUND libdw-dev)
+pkg_check_modules(LIBPROFILER QUIET IMPORTED_TARGET libprofiler)
+paybench_require_package(LIBPROFILER_FOUND libgoogle-perftools-dev)
+
 # The allocators are not linked: `paybench run --allocator NAME` re-executes the binary with the
 # library in LD_PRELOAD. Configure records where each library lives so the run can check that it
 # is installed and preload exactly that file.
