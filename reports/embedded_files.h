@@ -10,5 +10,12 @@ extern const std::string_view result_schema_json;            // schema/result.sc
 extern const std::string_view report_html_mustache;          // templates/report.html.mustache
 extern const std::string_view report_css_mustache;           // templates/report.css.mustache
 extern const std::string_view comparison_chart_svg_mustache;  // templates/comparison_chart...
+// The interactive flame graph's templates, style sheet and script:
+// templates/flamegraph.html.mustache, flamegraph_fragment.html.mustache, flamegraph.css and
+// flamegraph.js.
+extern const std::string_view flamegraph_html_mustache;
+extern const std::string_view flamegraph_fragment_html_mustache;
+extern const std::string_view flamegraph_css;
+extern const std::string_view flamegraph_js;
 
 }  // namespace paybench::reports::embedded

@@ -8,6 +8,7 @@
 
 #include "command_line.h"
 #include "exit_codes.h"
+#include "flame_command.h"
 #include "paybench/engine/build_info.h"
 #include "list_command.h"
 #include "run_command.h"
@@ -27,18 +28,22 @@ int main(int argc, char** argv) {
   ListOptions list_options;
   RunOptions run_options;
   SimulateOptions simulate_options;
+  FlameCommandOptions flame_options;
   setup_list_command(app, list_options);
   setup_run_command(app, run_options);
   const CLI::App* simulate = setup_simulate_command(app, simulate_options);
+  const CLI::App* flame = setup_flame_command(app, flame_options);
 
   // CLI11 reports a mistyped command only as a missing subcommand; name the word instead.
   const bool names_unknown_command = argc > 1 && argv[1][0] != '-' &&
                                      std::string_view(argv[1]) != "list" &&
                                      std::string_view(argv[1]) != "run" &&
-                                     std::string_view(argv[1]) != "simulate";
+                                     std::string_view(argv[1]) != "simulate" &&
+                                     std::string_view(argv[1]) != "flame";
   if (names_unknown_command) {
-    fmt::print(stderr, "paybench: error: unknown command '{}': expected list, run or simulate\n"
-                       "Run 'paybench --help' for usage.\n",
+    fmt::print(stderr,
+               "paybench: error: unknown command '{}': expected list, run, simulate or flame\n"
+               "Run 'paybench --help' for usage.\n",
                argv[1]);
     return kExitUsageError;
   }
@@ -53,8 +58,9 @@ int main(int argc, char** argv) {
     const bool names_command = argc > 1 && argv[1][0] != '-';
     const std::string help_command =
         names_command ? fmt::format("paybench {} --help", argv[1]) : "paybench --help";
-    const std::string message = simulate->parsed() ? describe_simulate_parse_error(*simulate, error)
-                                                   : std::string(error.what());
+    std::string message = error.what();
+    if (simulate->parsed()) message = describe_simulate_parse_error(*simulate, error);
+    if (flame->parsed()) message = describe_flame_parse_error(*flame, error);
     fmt::print(stderr, "paybench: error: {}\nRun '{}' for usage.\n", message, help_command);
     return kExitUsageError;
   }
@@ -62,6 +68,7 @@ int main(int argc, char** argv) {
   try {
     if (app.got_subcommand("list")) return run_list_command(list_options);
     if (app.got_subcommand("simulate")) return run_simulate_command(simulate_options);
+    if (app.got_subcommand("flame")) return run_flame_command(flame_options);
     return run_run_command(run_options, recorded_command_line(argc, argv));
   } catch (const UsageError& error) {
     fmt::print(stderr, "paybench: error: {}\n", error.what());
