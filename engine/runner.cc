@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "paybench/engine/allocator.h"
+#include "paybench/engine/cpu_profiler.h"
 #include "paybench/engine/idle_thread.h"
 #include "paybench/engine/machine_context.h"
 #include "paybench/engine/progress.h"
@@ -124,7 +125,10 @@ void configure_google_benchmark(const RunSettings& settings) {
       executable_path(),
       "--benchmark_repetitions=" + std::to_string(settings.repetitions),
       "--benchmark_min_time=" + std::to_string(settings.min_time_s),
-      "--benchmark_enable_random_interleaving=true",
+      // A profile covers all repetitions of one instance, so they must not interleave with
+      // other instances' repetitions.
+      settings.cpu_profile_paths.empty() ? "--benchmark_enable_random_interleaving=true"
+                                         : "--benchmark_enable_random_interleaving=false",
       "--benchmark_report_aggregates_only=false",
       "--benchmark_display_aggregates_only=false",
   };
@@ -142,11 +146,23 @@ int repetitions_of(const BenchmarkInstance& instance, const RunSettings& setting
 // The body Google Benchmark calls: runs the variant through paybench's State and reports the
 // measured region's allocations. Exceptions become the benchmark's error instead of ending the
 // process.
+// With a `cpu_profile_path`, thread 0 switches the profiler to it before any thread can enter
+// the measured loop, because Google Benchmark starts the loop behind a barrier of all threads.
 void run_instance(benchmark::State& benchmark_state, const BenchmarkInstance& instance,
-                  ProgressLine& progress, const std::string& progress_name) {
+                  ProgressLine& progress, const std::string& progress_name,
+                  CpuProfileRecorder& recorder, const std::filesystem::path& cpu_profile_path) {
   if (benchmark_state.thread_index() == 0) progress.on_benchmark_start(progress_name);
 
   State state(benchmark_state, instance.params);
+  const bool records_profile = !cpu_profile_path.empty() && state.thread_index() == 0;
+  if (records_profile) {
+    const std::string error = recorder.record_to(cpu_profile_path);
+    if (!error.empty()) {
+      state.skip_with_error(error);
+      return;
+    }
+  }
+
   try {
     instance.variant->run(state);
   } catch (const std::exception& error) {
@@ -200,6 +216,8 @@ reports::Result run_benchmarks(const std::vector<BenchmarkInstance>& instances,
   for (const BenchmarkInstance& instance : instances) total_runs += repetitions_of(instance, settings);
   ProgressLine progress(settings.show_progress, total_runs, settings.progress_prefix);
 
+  CpuProfileRecorder recorder;
+  const std::filesystem::path no_profile;
   std::map<InstanceKey, const BenchmarkInstance*> by_key;
   std::vector<std::string> progress_names;
   progress_names.reserve(instances.size());
@@ -211,9 +229,13 @@ reports::Result run_benchmarks(const std::vector<BenchmarkInstance>& instances,
     by_key[{registered_name, instance.threads}] = &instance;
 
     const std::string& progress_name = progress_names[i];
+    const std::filesystem::path& cpu_profile_path =
+        settings.cpu_profile_paths.empty() ? no_profile : settings.cpu_profile_paths.at(i);
     benchmark::RegisterBenchmark(registered_name.c_str(),
-                                 [&instance, &progress, &progress_name](benchmark::State& state) {
-                                   run_instance(state, instance, progress, progress_name);
+                                 [&instance, &progress, &progress_name, &recorder,
+                                  &cpu_profile_path](benchmark::State& state) {
+                                   run_instance(state, instance, progress, progress_name, recorder,
+                                                cpu_profile_path);
                                  })
         ->Threads(instance.threads)
         ->Repetitions(repetitions_of(instance, settings))
@@ -223,6 +245,7 @@ reports::Result run_benchmarks(const std::vector<BenchmarkInstance>& instances,
 
   CollectingReporter reporter(by_key, progress);
   benchmark::RunSpecifiedBenchmarks(&reporter);
+  recorder.stop();
   benchmark::ClearRegisteredBenchmarks();
   progress.finish();
 

@@ -8,6 +8,10 @@ namespace paybench::engine {
 State::State(benchmark::State& state, const std::map<std::string, std::int64_t>& params)
     : state_(state), params_(params) {}
 
+State::~State() {
+  if (in_region_) leave_measured_region();
+}
+
 std::int64_t State::param(std::string_view name) const {
   const auto found = params_.find(std::string(name));
   if (found == params_.end()) {

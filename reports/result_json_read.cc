@@ -306,7 +306,7 @@ bool is_known_benchmark_key(const std::string& key) {
       "iterations", "real_time",      "cpu_time",
       "time_unit",  "label",          "family",
       "workload",   "variant",        "params",
-      "allocator"};
+      "allocator",  "cpu_profile"};
   return keys.contains(key);
 }
 
@@ -361,6 +361,18 @@ BenchmarkRun read_benchmark(const Node& node, bool is_paybench) {
     run.params = read_params(*params);
   }
   read(node, "allocator", required, run.allocator);
+  if (const auto profile = node.find("cpu_profile")) {
+    profile->expect_object();
+    CpuProfileFiles files;
+    read(*profile, "prof", true, files.prof);
+    read(*profile, "folded", true, files.folded);
+    read(*profile, "flamegraph", true, files.flamegraph);
+    std::int64_t samples = 0;
+    read(*profile, "samples", true, samples);
+    require_at_least(profile->at("samples"), samples, 0);
+    files.samples = static_cast<std::uint64_t>(samples);
+    run.cpu_profile = std::move(files);
+  }
 
   for (const auto& [key, value] : node.value().items()) {
     if (is_known_benchmark_key(key)) {

@@ -23,7 +23,7 @@ const std::set<std::string, std::less<>>& reserved_benchmark_keys() {
       "iterations",     "real_time",     "cpu_time",
       "time_unit",      "label",         "big_o",
       "family",         "workload",      "variant",
-      "params",         "allocator"};
+      "params",         "allocator",     "cpu_profile"};
   return keys;
 }
 
@@ -140,6 +140,14 @@ Json benchmark_to_json(const BenchmarkRun& run) {
   json["variant"] = run.variant;
   json["params"] = params_to_json(run.params);
   json["allocator"] = run.allocator;
+  if (run.cpu_profile) {
+    Json profile = Json::object();
+    profile["prof"] = run.cpu_profile->prof;
+    profile["folded"] = run.cpu_profile->folded;
+    profile["flamegraph"] = run.cpu_profile->flamegraph;
+    profile["samples"] = run.cpu_profile->samples;
+    json["cpu_profile"] = std::move(profile);
+  }
   return json;
 }
 

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "benchmark_selection.h"
+#include "cpu_profile_outputs.h"
 #include "exit_codes.h"
 #include "option_parsing.h"
 #include "output_directory.h"
@@ -16,6 +17,7 @@
 #include "paybench/engine/allocator_matrix.h"
 #include "paybench/engine/build_info.h"
 #include "paybench/engine/child_process.h"
+#include "paybench/engine/cpu_profiler.h"
 #include "paybench/engine/runner.h"
 #include "paybench/reports/atomic_file.h"
 #include "paybench/reports/comparisons.h"
@@ -37,6 +39,18 @@ constexpr const char* kSwitchedEnvironmentVariable = "PAYBENCH_ALLOCATOR_SWITCHE
 constexpr int kMaxRepetitions = 1000;
 constexpr double kMaxMinTimeSeconds = 3600;
 constexpr int kMaxThreads = 1024;
+
+// gperftools reads the sampling rate from this variable when its library is loaded.
+constexpr const char* kProfilerFrequencyVariable = "CPUPROFILE_FREQUENCY";
+// gperftools' own default of 100 samples per second gives a quick-suite repetition of 0.02 s
+// about 2 samples. Each sample walks the stack in a signal handler, so a higher rate adds more
+// to the measured times.
+// NOTE: Linux checks ITIMER_PROF at its scheduler tick (CONFIG_HZ), so fewer samples may
+// arrive than requested: a single busy thread got 250 per CPU second at 1000 on a Linux 6.18
+// kernel. The profile file still records the requested period, so times derived from sample
+// counts can be too low, while the shares of functions stay right.
+constexpr int kDefaultCpuProfileHz = 1000;
+constexpr int kMaxCpuProfileHz = 10000;
 
 // The validated request of one `paybench run`.
 struct RunPlan {
@@ -135,14 +149,23 @@ RunPlan plan_run(const RunOptions& options) {
   plan.settings.progress_prefix = options.progress_prefix;
 
   plan.allocators = parse_allocators(options);
+  if (options.cpu_profile && plan.allocators.size() > 1) {
+    throw UsageError(
+        "--cpu-profile cannot be combined with --allocators: profile one allocator at a time "
+        "with --allocator NAME");
+  }
+  if (!options.cpu_profile_hz.empty() && !options.cpu_profile) {
+    throw UsageError("--cpu-profile-hz needs --cpu-profile");
+  }
   plan.instances = select_instances(options.patterns, parse_thread_list(options.threads),
                                     parse_parameter_override(options.params));
   return plan;
 }
 
 // The arguments that make a child paybench run the same benchmarks under `allocator`.
+// An empty `allocator_name` leaves the allocator as it is.
 std::vector<std::string> child_arguments(const RunOptions& options,
-                                         const engine::AllocatorInfo& allocator) {
+                                         const std::string& allocator_name) {
   std::vector<std::string> arguments{"run"};
   arguments.insert(arguments.end(), options.patterns.begin(), options.patterns.end());
   auto add = [&](const char* option, const std::string& value) {
@@ -155,8 +178,10 @@ std::vector<std::string> child_arguments(const RunOptions& options,
   add("--min-time", options.min_time);
   add("--threads", options.threads);
   for (const std::string& param : options.params) add("--param", param);
-  add("--allocator", allocator.name);
+  add("--allocator", allocator_name);
   add("--out-dir", options.out_dir);
+  if (options.cpu_profile) arguments.push_back("--cpu-profile");
+  add("--cpu-profile-hz", options.cpu_profile_hz);
   if (options.format != "table") add("--format", options.format);
   add("--result-file", options.result_file);
   add("--progress-prefix", options.progress_prefix);
@@ -169,7 +194,7 @@ int run_child_under(const RunOptions& child_options, const engine::AllocatorInfo
   std::vector<std::string> environment =
       engine::environment_with_allocator(engine::current_environment(), allocator);
   environment.push_back(std::string(kSwitchedEnvironmentVariable) + "=1");
-  return engine::run_self(child_arguments(child_options, allocator), environment);
+  return engine::run_self(child_arguments(child_options, allocator.name), environment);
 }
 
 // Runs one child per allocator, each writing its result file, and merges their results.
@@ -297,6 +322,15 @@ void setup_run_command(CLI::App& app, RunOptions& options) {
   run->add_option("--format", options.format, "Summary printed on stdout: table (default) or json")
       ->check(CLI::IsMember({"table", "json"}));
   run->add_flag("--quiet", options.quiet, "No progress line on stderr");
+  run->add_flag("--cpu-profile", options.cpu_profile,
+                "Record a CPU profile of each benchmark's measured region, all threads and "
+                "repetitions together, with gperftools' profiler; writes profiles/*.prof, "
+                ".folded and .html flame graphs. Repetitions then run in order, not interleaved");
+  run->add_option("--cpu-profile-hz", options.cpu_profile_hz,
+                  fmt::format("CPU profile samples per second of CPU time (default: {}, at most "
+                              "{})",
+                              kDefaultCpuProfileHz, kMaxCpuProfileHz))
+      ->type_name("N");
 
   // Used between paybench processes; not part of the interface.
   run->add_option("--result-file", options.result_file)->group("");
@@ -309,7 +343,26 @@ int run_run_command(const RunOptions& requested_options, const std::string& comm
   if (options.recorded_command_line.empty()) options.recorded_command_line = command_line;
   // Before planning: which PostgreSQL benchmarks exist depends on the server option.
   apply_storage_options(options.data_dir, options.pg_dsn);
-  const RunPlan plan = plan_run(options);
+  RunPlan plan = plan_run(options);
+
+  // gperftools reads the sampling rate once, when it is loaded: a different rate needs a new
+  // process. The variable stays set, so that process does not start another one.
+  if (options.cpu_profile) {
+    const int hz = options.cpu_profile_hz.empty()
+                       ? kDefaultCpuProfileHz
+                       : parse_int_option("--cpu-profile-hz", options.cpu_profile_hz, 1,
+                                          kMaxCpuProfileHz);
+    const char* current = std::getenv(kProfilerFrequencyVariable);
+    const bool needs_restart = current == nullptr || current != std::to_string(hz);
+    if (needs_restart) {
+      std::vector<std::string> environment = engine::current_environment();
+      std::erase_if(environment, [](const std::string& entry) {
+        return entry.starts_with(std::string(kProfilerFrequencyVariable) + "=");
+      });
+      environment.push_back(std::string(kProfilerFrequencyVariable) + "=" + std::to_string(hz));
+      return engine::run_self(child_arguments(options, options.allocator), environment);
+    }
+  }
 
   // A single allocator other than the active one: run again under it, with the same options.
   // A process that was already started under it and still finds another one reports that the
@@ -336,14 +389,31 @@ int run_run_command(const RunOptions& requested_options, const std::string& comm
   }
 
   const OutputDirectory output = OutputDirectory::prepare(options.out_dir);
+  if (options.cpu_profile) {
+    plan.settings.cpu_profile_paths = cpu_profile_paths(output.path(), plan.instances);
+    std::error_code error;
+    fs::create_directories(output.path() / kProfilesDirectoryName, error);
+    if (error) {
+      output.discard_if_unused();
+      throw UsageError(fmt::format("failed to create the profile directory '{}': {}; choose "
+                                   "another output directory with --out-dir",
+                                   (output.path() / kProfilesDirectoryName).string(),
+                                   error.message()));
+    }
+  }
   reports::Result result;
   try {
     result = measure(options, plan);
   } catch (...) {
+    // Removes the profile directory only if it is empty, so discard_if_unused() can go on.
+    std::error_code ignored;
+    fs::remove(output.path() / kProfilesDirectoryName, ignored);
     output.discard_if_unused();
     throw;
   }
   add_comparisons(result, plan);
+  const std::size_t profiled_instances =
+      attach_cpu_profiles(result, plan.instances, plan.settings.cpu_profile_paths, output.path());
   output.write_run_outputs(result);
 
   if (options.format == "json") {
@@ -353,6 +423,13 @@ int run_run_command(const RunOptions& requested_options, const std::string& comm
   } else {
     std::cout << reports::render_terminal_summary(result, use_color_on_stdout());
     fmt::print("\nWrote {} and {}\n", output.result_path().string(), output.report_path().string());
+  }
+  if (options.cpu_profile) {
+    // On stderr with --format json, so stdout stays one JSON document.
+    std::FILE* stream = options.format == "json" ? stderr : stdout;
+    fmt::print(stream, "Wrote CPU profiles of {} of {} benchmarks to {} (.prof, .folded, .html)\n",
+               profiled_instances, plan.instances.size(),
+               (output.path() / kProfilesDirectoryName).string());
   }
   return any_benchmark_failed(result) ? kExitBenchmarkFailed : kExitSuccess;
 }

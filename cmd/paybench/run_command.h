@@ -23,6 +23,8 @@ struct RunOptions {
   std::string pg_dsn;       // empty: $PAYBENCH_PG_DSN, else no PostgreSQL benchmarks
   std::string format = "table";
   bool quiet = false;
+  bool cpu_profile = false;
+  std::string cpu_profile_hz;  // samples per second; empty: kDefaultCpuProfileHz
 
   // Set by a parent paybench that runs this one under another allocator.
   std::string result_file;            // write only the result JSON here

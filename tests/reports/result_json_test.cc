@@ -212,5 +212,51 @@ TEST(ResultJson, WriteAndReadFile) {
   std::filesystem::remove_all(directory);
 }
 
+Result result_with_cpu_profile() {
+  Result result = testing::make_sample_result();
+  result.benchmarks[0].cpu_profile = CpuProfileFiles{
+      .prof = "profiles/1-a.prof", .folded = "profiles/1-a.folded",
+      .flamegraph = "profiles/1-a.html", .samples = 37};
+  return result;
+}
+
+TEST(ResultJson, CpuProfileRoundTrip) {
+  const Result original = result_with_cpu_profile();
+
+  const Result read_back = result_from_json_text(to_json_text(original), "round trip");
+
+  ASSERT_TRUE(read_back.benchmarks[0].cpu_profile.has_value());
+  EXPECT_EQ(read_back.benchmarks[0].cpu_profile, original.benchmarks[0].cpu_profile);
+  EXPECT_FALSE(read_back.benchmarks[1].cpu_profile.has_value());
+}
+
+TEST(ResultJson, CpuProfileKeys) {
+  const Json json = to_json(result_with_cpu_profile());
+
+  const Json& profile = json["benchmarks"][0]["cpu_profile"];
+  EXPECT_EQ(keys_of(profile), (std::vector<std::string>{"prof", "folded", "flamegraph", "samples"}));
+  EXPECT_EQ(profile["samples"], 37);
+  EXPECT_FALSE(json["benchmarks"][1].contains("cpu_profile"));
+}
+
+TEST(ResultJson, CpuProfileWithoutSamplesIsError) {
+  Json json = to_json(result_with_cpu_profile());
+  json["benchmarks"][0]["cpu_profile"].erase("samples");
+
+  try {
+    result_from_json(json, "edited.json");
+    FAIL() << "a cpu_profile without samples was accepted";
+  } catch (const InputError& error) {
+    EXPECT_NE(std::string(error.what()).find("samples"), std::string::npos) << error.what();
+  }
+}
+
+TEST(ResultJson, NegativeCpuProfileSamplesIsError) {
+  Json json = to_json(result_with_cpu_profile());
+  json["benchmarks"][0]["cpu_profile"]["samples"] = -1;
+
+  EXPECT_THROW(result_from_json(json, "edited.json"), InputError);
+}
+
 }  // namespace
 }  // namespace paybench::reports

@@ -1,6 +1,7 @@
 // Runs benchmark instances on Google Benchmark and collects every repetition into a result.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -17,12 +18,17 @@ struct RunSettings {
   std::string command_line;  // recorded in the result's context
   bool show_progress = false;
   std::string progress_prefix;
+  // The CPU profile file of each instance, in the order of the instances; empty for no
+  // profiles. See cpu_profiler.h for what is sampled.
+  std::vector<std::filesystem::path> cpu_profile_paths;
 };
 
 // Measures `instances` in this process under the allocator that is active in it. Repetitions
 // of all instances run in random interleaved order, so that a slow phase of a noisy machine
-// spreads over every variant instead of falling on one. A benchmark that fails becomes a run
-// with error_occurred set; the others go on. The result has no comparisons yet: see
+// spreads over every variant instead of falling on one. With CPU profiles the repetitions of
+// each instance run one after another instead, because gperftools records one file at a time
+// and cannot append to it. A benchmark that fails, or whose
+// profiler cannot start, becomes a run with error_occurred set; the others go on. The result has no comparisons yet: see
 // comparison_requests().
 reports::Result run_benchmarks(const std::vector<BenchmarkInstance>& instances,
                                const RunSettings& settings);

@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "paybench/engine/allocation_counter.h"
+#include "paybench/engine/cpu_profiler.h"
 
 namespace paybench::engine {
 
@@ -28,9 +29,15 @@ class State {
   class Iterator;
 
   State(benchmark::State& state, const std::map<std::string, std::int64_t>& params);
+  // Closes the measured region for the CPU profiler if the variant left it by an exception.
+  ~State();
+
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
 
   // The measured region. Google Benchmark starts its timer in end() (range-for calls it
-  // second) and stops it when the loop finishes; the allocation counts follow the same span.
+  // second) and stops it when the loop finishes. The allocation counts and the CPU profile
+  // (see cpu_profiler.h) follow the same span.
   Iterator begin();
   Iterator end();
 
@@ -47,7 +54,7 @@ class State {
   int threads() const { return state_.threads(); }
   std::int64_t iterations() const { return state_.iterations(); }
 
-  // Excludes a stretch inside the loop from both the time and the allocation counts.
+  // Excludes a stretch inside the loop from the time, the allocation counts and the CPU profile.
   void pause_timing();
   void resume_timing();
 
@@ -70,8 +77,16 @@ class State {
   AllocationCounts measured_allocations() const { return measured_; }
 
  private:
-  void start_counting() { region_start_ = thread_allocation_counts(); }
-  void stop_counting() { measured_ += thread_allocation_counts() - region_start_; }
+  void start_counting() {
+    region_start_ = thread_allocation_counts();
+    enter_measured_region();
+    in_region_ = true;
+  }
+  void stop_counting() {
+    measured_ += thread_allocation_counts() - region_start_;
+    leave_measured_region();
+    in_region_ = false;
+  }
   void finish_loop() {
     stop_counting();
     loop_finished_ = true;
@@ -83,6 +98,7 @@ class State {
   AllocationCounts measured_;
   bool loop_finished_ = false;
   bool batch_started_ = false;
+  bool in_region_ = false;
 };
 
 class State::Iterator {

@@ -70,6 +70,17 @@ struct Context {
 
 enum class RunType { kIteration, kAggregate };
 
+// The CPU profile of a benchmark instance (paybench run --cpu-profile): the files written for
+// it, as paths relative to the directory of the result file.
+struct CpuProfileFiles {
+  std::string prof;        // gperftools' binary profile
+  std::string folded;      // folded stacks with function names
+  std::string flamegraph;  // self-contained HTML flame graph
+  std::uint64_t samples = 0;
+
+  friend bool operator==(const CpuProfileFiles&, const CpuProfileFiles&) = default;
+};
+
 // One Google Benchmark run: a single repetition (kIteration) or an aggregate over the
 // repetitions (kAggregate: mean, median, stddev, cv).
 struct BenchmarkRun {
@@ -100,6 +111,8 @@ struct BenchmarkRun {
   std::string variant;
   std::map<std::string, std::int64_t> params;  // without threads, which has its own field
   std::string allocator;
+  // Set on every run of a profiled instance. The profile covers all its repetitions.
+  std::optional<CpuProfileFiles> cpu_profile;
 
   friend bool operator==(const BenchmarkRun&, const BenchmarkRun&) = default;
 };
