@@ -1,5 +1,5 @@
-// eventsourcing/read_model_query: answer "what has merchant M captured, net of refunds?" from a
-// CQRS read model, against answering it from the event stream.
+// eventsourcing/read_model_query: compute what merchant M has captured, net of refunds, from a
+// CQRS read model, against computing it from the event stream.
 //
 // The memory store contains 20,000 payments of 5 events (10^5 events) for 100 merchants.
 // - replay_events: scans every event with read_all() and sums the merchant's captures minus

@@ -25,6 +25,20 @@ namespace paybench::workloads {
   return std::make_error_code(std::errc::connection_refused);
 }
 
+// The clock a workload's breaker reads.
+enum class ClockChoice { kSteady, kCoarse };
+
+// Calls that trip a breaker with gobreaker's default rule, more than five consecutive failures.
+inline constexpr int kFailuresToTrip = 6;
+
+// Makes kFailuresToTrip failing calls through `breaker`, which opens it under the default rule.
+template <class Breaker>
+void trip(Breaker& breaker) {
+  for (int i = 0; i < kFailuresToTrip; ++i) {
+    (void)breaker.execute(&call_service_failing);
+  }
+}
+
 // Settings that read CoarseSteadyClock instead of steady_clock.
 inline BreakerSettings with_coarse_clock(BreakerSettings settings) {
   settings.clock = [] { return CoarseSteadyClock::now(); };

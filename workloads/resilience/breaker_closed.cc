@@ -36,8 +36,7 @@ namespace {
 using paybench::BreakerSettings;
 using paybench::BreakerState;
 using paybench::engine::State;
-
-enum class ClockChoice { kSteady, kCoarse };
+using paybench::workloads::ClockChoice;
 
 // Returns the breaker shared by every benchmark with this type, clock and interval, created on
 // first use and kept for the process.

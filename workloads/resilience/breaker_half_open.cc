@@ -27,8 +27,6 @@ using paybench::BreakerSettings;
 using paybench::BreakerState;
 using paybench::engine::State;
 
-constexpr int kFailuresToTrip = 6;
-
 // Returns the half-open breaker of this type, created and tripped on first use.
 template <class Breaker>
 Breaker& half_open_breaker() {
@@ -40,9 +38,7 @@ Breaker& half_open_breaker() {
     return settings;
   }());
   static const bool tripped = [] {
-    for (int i = 0; i < kFailuresToTrip; ++i) {
-      (void)breaker.execute(&paybench::workloads::call_service_failing);
-    }
+    paybench::workloads::trip(breaker);
     return true;
   }();
   (void)tripped;

@@ -30,10 +30,7 @@ namespace {
 using paybench::BreakerErrc;
 using paybench::BreakerSettings;
 using paybench::engine::State;
-
-constexpr int kFailuresToTrip = 6;
-
-enum class ClockChoice { kSteady, kCoarse };
+using paybench::workloads::ClockChoice;
 
 // Returns the tripped breaker of this type and clock, created and tripped on first use. C++
 // initializes the static once, thread-safely, so every thread finds it open.
@@ -49,9 +46,7 @@ Breaker& tripped_breaker() {
     return settings;
   }());
   static const bool tripped = [] {
-    for (int i = 0; i < kFailuresToTrip; ++i) {
-      (void)breaker.execute(&paybench::workloads::call_service_failing);
-    }
+    paybench::workloads::trip(breaker);
     return true;
   }();
   (void)tripped;

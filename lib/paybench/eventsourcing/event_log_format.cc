@@ -41,7 +41,7 @@ constexpr std::size_t kCheckedHeaderBytes = 8;
 }  // namespace
 
 void encode_record(std::span<const PaymentEvent> events, std::vector<unsigned char>& out) {
-  assert(!events.empty() && "a record holds at least one event");
+  assert(!events.empty() && "a record contains at least one event");
   assert(events.size() <= kMaxEventsPerRecord &&
          "a record holds at most kMaxEventsPerRecord events");
   const auto event_count = static_cast<std::uint32_t>(events.size());

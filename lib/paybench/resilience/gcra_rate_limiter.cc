@@ -4,28 +4,12 @@
 #include <stdexcept>
 #include <string>
 
+#include "paybench/resilience/limiter_arguments.h"
+
 namespace paybench {
 namespace {
 
 constexpr double kTicksPerSecond = 1e9 * GcraRateLimiter::kTicksPerNanosecond;
-
-double checked_limit(double limit) {
-  const bool is_valid = !std::isnan(limit) && limit >= 0.0;
-  if (!is_valid) {
-    throw std::invalid_argument("GcraRateLimiter limit " + std::to_string(limit) +
-                                " is invalid: expected events per second >= 0, or infinity for "
-                                "no limit");
-  }
-  return limit;
-}
-
-int checked_burst(int burst) {
-  if (burst < 0) {
-    throw std::invalid_argument("GcraRateLimiter burst " + std::to_string(burst) +
-                                " is invalid: expected a number of tokens >= 0");
-  }
-  return burst;
-}
 
 // The emission interval in ticks, or 0 when the bucket never refills (or has no limit). A limit
 // above one event per tick (8e9 per second) is rounded down to one per tick.
@@ -42,8 +26,8 @@ std::int64_t interval_ticks_for(double limit, int burst) {
 }  // namespace
 
 GcraRateLimiter::GcraRateLimiter(double limit, int burst)
-    : limit_(checked_limit(limit)),
-      burst_(checked_burst(burst)),
+    : limit_(detail::checked_limit("GcraRateLimiter", limit)),
+      burst_(detail::checked_burst("GcraRateLimiter", burst)),
       is_unlimited_(std::isinf(limit_)),
       refills_(interval_ticks_for(limit_, burst_) != 0),
       interval_ticks_(refills_ ? interval_ticks_for(limit_, burst_) : 1),

@@ -108,15 +108,15 @@ class GcraRateLimiter {
       const std::int64_t base = std::max(tat, now_ticks);
       const std::int64_t room_ticks = window_ticks_ - (base - now_ticks);
       const std::int64_t available = room_ticks <= 0 ? 0 : room_ticks / interval_ticks_;
-      const int taken = static_cast<int>(std::min<std::int64_t>(available, max_n));
-      if (taken == 0) {
+      const int tokens_taken = static_cast<int>(std::min<std::int64_t>(available, max_n));
+      if (tokens_taken == 0) {
         return 0;
       }
       // Relaxed for the reason given in allow_n.
-      if (tat_ticks_.compare_exchange_weak(tat, base + taken * interval_ticks_,
+      if (tat_ticks_.compare_exchange_weak(tat, base + tokens_taken * interval_ticks_,
                                            std::memory_order_relaxed,
                                            std::memory_order_relaxed)) {
-        return taken;
+        return tokens_taken;
       }
     }
   }

@@ -64,10 +64,10 @@ class LeasingRateLimiter {
       return true;
     }
 
-    const int taken = shared_.take_up_to(now, lease_size_);
+    const int tokens_taken = shared_.take_up_to(now, lease_size_);
     shard.lease_time = now;
-    shard.tokens_left = taken > 0 ? taken - 1 : 0;
-    return taken > 0;
+    shard.tokens_left = tokens_taken > 0 ? tokens_taken - 1 : 0;
+    return tokens_taken > 0;
   }
 
   [[nodiscard]] double limit() const noexcept { return shared_.limit(); }

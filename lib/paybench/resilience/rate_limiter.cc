@@ -8,6 +8,8 @@
 #include <thread>
 #include <utility>
 
+#include "paybench/resilience/limiter_arguments.h"
+
 namespace paybench {
 namespace {
 
@@ -16,24 +18,6 @@ using TimePoint = RateLimiter::TimePoint;
 using Duration = Clock::duration;
 
 constexpr double kNanosecondsPerSecond = 1e9;
-
-double checked_limit(double limit) {
-  const bool is_valid = !std::isnan(limit) && limit >= 0.0;
-  if (!is_valid) {
-    throw std::invalid_argument("RateLimiter limit " + std::to_string(limit) +
-                                " is invalid: expected events per second >= 0, or infinity for "
-                                "no limit");
-  }
-  return limit;
-}
-
-int checked_burst(int burst) {
-  if (burst < 0) {
-    throw std::invalid_argument("RateLimiter burst " + std::to_string(burst) +
-                                " is invalid: expected a number of tokens >= 0");
-  }
-  return burst;
-}
 
 void check_token_count(int n) {
   if (n < 0) {
@@ -105,7 +89,9 @@ double tokens_from_duration(double limit, Duration elapsed) {
 }  // namespace
 
 RateLimiter::RateLimiter(double limit, int burst)
-    : limit_(checked_limit(limit)), burst_(checked_burst(burst)), tokens_(burst) {}
+    : limit_(detail::checked_limit("RateLimiter", limit)),
+      burst_(detail::checked_burst("RateLimiter", burst)),
+      tokens_(burst) {}
 
 RateLimiter::Advanced RateLimiter::advance_locked(TimePoint now) const {
   // A time before the latest one seen adds nothing and does not move last_ back.
@@ -189,7 +175,7 @@ bool RateLimiter::wait_n(int n, TimePoint deadline) {
 }
 
 void RateLimiter::set_limit(TimePoint now, double limit) {
-  checked_limit(limit);
+  detail::checked_limit("RateLimiter", limit);
 
   std::lock_guard lock(mutex_);
   const Advanced advanced = advance_locked(now);
@@ -199,7 +185,7 @@ void RateLimiter::set_limit(TimePoint now, double limit) {
 }
 
 void RateLimiter::set_burst(TimePoint now, int burst) {
-  checked_burst(burst);
+  detail::checked_burst("RateLimiter", burst);
 
   std::lock_guard lock(mutex_);
   const Advanced advanced = advance_locked(now);

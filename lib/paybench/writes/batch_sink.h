@@ -6,7 +6,7 @@
 //   sink makes them durable: they survive a crash of the process, and for sinks that fsync or
 //   commit with synchronous=FULL, of the machine. An in-memory sink only keeps them. On failure
 //   write_batch() throws SinkError, and no row of that batch may count as written. A sink that
-//   cannot undo a partial write must say so in its own header.
+//   cannot undo a partial write documents that in its own header.
 // - write_batch() is called by one thread at a time.
 
 #pragma once
@@ -18,7 +18,7 @@
 
 namespace paybench {
 
-// A sink's failure. what() names the sink and says what failed, with the value involved (a path,
+// A sink's failure. what() names the sink and the operation that failed, with the value involved (a path,
 // a connection string without its password, an SQL error).
 class SinkError : public std::runtime_error {
  public:
