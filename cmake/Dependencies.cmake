@@ -79,6 +79,8 @@ endfunction()
 
 paybench_find_shared_library(PAYBENCH_JEMALLOC_LIBRARY jemalloc libjemalloc-dev)
 paybench_find_shared_library(PAYBENCH_TCMALLOC_LIBRARY tcmalloc_minimal libgoogle-perftools-dev)
+# The full tcmalloc, whose heap profiler records `paybench run --heap-profile`.
+paybench_find_shared_library(PAYBENCH_TCMALLOC_FULL_LIBRARY tcmalloc libgoogle-perftools-dev)
 paybench_find_shared_library(PAYBENCH_MIMALLOC_LIBRARY mimalloc libmimalloc-dev)
 
 # End-to-end tests validate output with Debian's Python and its packages (python3-jsonschema,

@@ -71,6 +71,12 @@ const std::vector<AllocatorInfo>& known_allocators() {
   return kAllocators;
 }
 
+const AllocatorInfo& heap_profiling_allocator() {
+  static const AllocatorInfo kFullTcmalloc{"tcmalloc", PAYBENCH_TCMALLOC_FULL_LIBRARY,
+                                           "libgoogle-perftools4"};
+  return kFullTcmalloc;
+}
+
 const AllocatorInfo* find_allocator(std::string_view name) {
   for (const AllocatorInfo& allocator : known_allocators()) {
     if (allocator.name == name) return &allocator;

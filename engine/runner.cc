@@ -12,6 +12,7 @@
 
 #include "paybench/engine/allocator.h"
 #include "paybench/engine/cpu_profiler.h"
+#include "paybench/engine/heap_profiler.h"
 #include "paybench/engine/idle_thread.h"
 #include "paybench/engine/machine_context.h"
 #include "paybench/engine/progress.h"
@@ -127,8 +128,8 @@ void configure_google_benchmark(const RunSettings& settings) {
       "--benchmark_min_time=" + std::to_string(settings.min_time_s),
       // A profile covers all repetitions of one instance, so they must not interleave with
       // other instances' repetitions.
-      settings.cpu_profile_paths.empty() ? "--benchmark_enable_random_interleaving=true"
-                                         : "--benchmark_enable_random_interleaving=false",
+      settings.records_profiles() ? "--benchmark_enable_random_interleaving=false"
+                                  : "--benchmark_enable_random_interleaving=true",
       "--benchmark_report_aggregates_only=false",
       "--benchmark_display_aggregates_only=false",
   };
@@ -143,20 +144,47 @@ int repetitions_of(const BenchmarkInstance& instance, const RunSettings& setting
   return std::max(settings.repetitions, instance.workload->min_repetitions);
 }
 
+// The profile files of one instance; an empty path records no profile of that kind.
+struct InstanceProfiles {
+  std::filesystem::path cpu_profile_path;
+  std::filesystem::path heap_profile_directory;
+};
+
+// The profilers of a run, switched from one instance to the next by thread 0.
+struct Profilers {
+  CpuProfileRecorder cpu;
+  HeapProfileRecorder heap;
+
+  // Returns an empty string, or why a profiler could not start.
+  std::string record(const InstanceProfiles& profiles) {
+    if (!profiles.cpu_profile_path.empty()) {
+      std::string error = cpu.record_to(profiles.cpu_profile_path);
+      if (!error.empty()) return error;
+    }
+    if (!profiles.heap_profile_directory.empty()) return heap.record_to(profiles.heap_profile_directory);
+    return "";
+  }
+
+  void stop() {
+    cpu.stop();
+    heap.stop();
+  }
+};
+
 // The body Google Benchmark calls: runs the variant through paybench's State and reports the
 // measured region's allocations. Exceptions become the benchmark's error instead of ending the
 // process.
-// With a `cpu_profile_path`, thread 0 switches the profiler to it before any thread can enter
-// the measured loop, because Google Benchmark starts the loop behind a barrier of all threads.
+// With profiles, thread 0 switches the profilers to this instance's files before any thread can
+// enter the measured loop, because Google Benchmark starts the loop behind a barrier of all
+// threads.
 void run_instance(benchmark::State& benchmark_state, const BenchmarkInstance& instance,
                   ProgressLine& progress, const std::string& progress_name,
-                  CpuProfileRecorder& recorder, const std::filesystem::path& cpu_profile_path) {
+                  Profilers& profilers, const InstanceProfiles& profiles) {
   if (benchmark_state.thread_index() == 0) progress.on_benchmark_start(progress_name);
 
   State state(benchmark_state, instance.params);
-  const bool records_profile = !cpu_profile_path.empty() && state.thread_index() == 0;
-  if (records_profile) {
-    const std::string error = recorder.record_to(cpu_profile_path);
+  if (state.thread_index() == 0) {
+    const std::string error = profilers.record(profiles);
     if (!error.empty()) {
       state.skip_with_error(error);
       return;
@@ -216,8 +244,14 @@ reports::Result run_benchmarks(const std::vector<BenchmarkInstance>& instances,
   for (const BenchmarkInstance& instance : instances) total_runs += repetitions_of(instance, settings);
   ProgressLine progress(settings.show_progress, total_runs, settings.progress_prefix);
 
-  CpuProfileRecorder recorder;
-  const std::filesystem::path no_profile;
+  Profilers profilers;
+  std::vector<InstanceProfiles> profiles(instances.size());
+  for (std::size_t i = 0; i < instances.size(); ++i) {
+    if (!settings.cpu_profile_paths.empty()) profiles[i].cpu_profile_path = settings.cpu_profile_paths.at(i);
+    if (!settings.heap_profile_directories.empty()) {
+      profiles[i].heap_profile_directory = settings.heap_profile_directories.at(i);
+    }
+  }
   std::map<InstanceKey, const BenchmarkInstance*> by_key;
   std::vector<std::string> progress_names;
   progress_names.reserve(instances.size());
@@ -229,13 +263,12 @@ reports::Result run_benchmarks(const std::vector<BenchmarkInstance>& instances,
     by_key[{registered_name, instance.threads}] = &instance;
 
     const std::string& progress_name = progress_names[i];
-    const std::filesystem::path& cpu_profile_path =
-        settings.cpu_profile_paths.empty() ? no_profile : settings.cpu_profile_paths.at(i);
+    const InstanceProfiles& instance_profiles = profiles[i];
     benchmark::RegisterBenchmark(registered_name.c_str(),
-                                 [&instance, &progress, &progress_name, &recorder,
-                                  &cpu_profile_path](benchmark::State& state) {
-                                   run_instance(state, instance, progress, progress_name, recorder,
-                                                cpu_profile_path);
+                                 [&instance, &progress, &progress_name, &profilers,
+                                  &instance_profiles](benchmark::State& state) {
+                                   run_instance(state, instance, progress, progress_name, profilers,
+                                                instance_profiles);
                                  })
         ->Threads(instance.threads)
         ->Repetitions(repetitions_of(instance, settings))
@@ -245,7 +278,7 @@ reports::Result run_benchmarks(const std::vector<BenchmarkInstance>& instances,
 
   CollectingReporter reporter(by_key, progress);
   benchmark::RunSpecifiedBenchmarks(&reporter);
-  recorder.stop();
+  profilers.stop();
   benchmark::ClearRegisteredBenchmarks();
   progress.finish();
 

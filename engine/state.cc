@@ -9,7 +9,9 @@ State::State(benchmark::State& state, const std::map<std::string, std::int64_t>&
     : state_(state), params_(params) {}
 
 State::~State() {
-  if (in_region_) leave_measured_region();
+  if (!in_region_) return;
+  leave_measured_region();
+  if (state_.thread_index() == 0) mark_heap_region_end(0);
 }
 
 std::int64_t State::param(std::string_view name) const {
@@ -25,7 +27,7 @@ std::int64_t State::param(std::string_view name) const {
 
 void State::pause_timing() {
   state_.PauseTiming();
-  stop_counting();
+  stop_counting(0);
 }
 
 void State::resume_timing() {

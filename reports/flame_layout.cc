@@ -136,6 +136,8 @@ FlameLayout empty_layout(const FlameOptions& options) {
   FlameLayout layout;
   layout.width_px = options.width_px;
   layout.min_frame_width_px = options.min_frame_width_px;
+  layout.count_unit = options.count_unit;
+  layout.count_unit_plural = options.count_unit_plural;
   return layout;
 }
 
@@ -286,6 +288,7 @@ std::string flame_layout_json(const FlameLayout& layout) {
       {"kind", layout.is_diff ? "diff" : "profile"},
       {"rootWidth", layout.root_width},
       {"totalSamples", layout.total_samples},
+      {"unit", {displayable_text(layout.count_unit), displayable_text(layout.count_unit_plural)}},
       {"baseTotalSamples", layout.base_total_samples},
       {"maxAbsShareChange", layout.max_abs_share_change},
       {"maxDepth", layout.max_depth},
@@ -329,6 +332,10 @@ std::string format_thousands(std::uint64_t count) {
     text += digits[i];
   }
   return text;
+}
+
+std::string FlameLayout::format_count(std::uint64_t count) const {
+  return format_thousands(count) + " " + (count == 1 ? count_unit : count_unit_plural);
 }
 
 std::string format_samples(std::uint64_t samples) {

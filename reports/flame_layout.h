@@ -36,6 +36,11 @@ struct FlameLayout {
   std::size_t omitted_frames = 0;  // frames narrower than the threshold, callees included
   double width_px = 0;
   double min_frame_width_px = 0;
+  std::string count_unit;         // as FlameOptions::count_unit
+  std::string count_unit_plural;  // as FlameOptions::count_unit_plural
+
+  // Returns `count` with thousands separators and the unit: "1,234 samples".
+  std::string format_count(std::uint64_t count) const;
 };
 
 FlameLayout layout_flame_graph(const FlameNode& root, const FlameOptions& options);

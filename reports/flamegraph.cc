@@ -61,11 +61,10 @@ std::string coordinate(double value) { return fmt::format("{:.2f}", value); }
 
 std::string summary_text(const FlameLayout& layout) {
   if (layout.is_diff) {
-    return fmt::format("Base: {}. Other: {}.",
-                       format_samples(layout.base_total_samples),
-                       format_samples(layout.total_samples));
+    return fmt::format("Base: {}. Other: {}.", layout.format_count(layout.base_total_samples),
+                       layout.format_count(layout.total_samples));
   }
-  return fmt::format("Total: {}.", format_samples(layout.total_samples));
+  return fmt::format("Total: {}.", layout.format_count(layout.total_samples));
 }
 
 std::string legend_text(const FlameLayout& layout) {
@@ -84,22 +83,23 @@ std::string omitted_note(const FlameLayout& layout, bool has_search) {
     return "";
   }
   const bool is_one = layout.omitted_frames == 1;
-  return fmt::format("{} {} narrower than {:g} px {} not drawn. The totals include {} samples{}.",
+  return fmt::format("{} {} narrower than {:g} px {} not drawn. The totals include {} {}{}.",
                      format_thousands(layout.omitted_frames), is_one ? "frame" : "frames",
                      layout.min_frame_width_px, is_one ? "is" : "are", is_one ? "its" : "their",
+                     layout.count_unit_plural,
                      has_search ? ", but the search does not see them" : "");
 }
 
 std::string frame_tooltip(const FlameLayout& layout, const FlameFrame& frame) {
   if (!layout.is_diff) {
-    return fmt::format("{} ({}, {})", frame.name, format_samples(frame.samples),
+    return fmt::format("{} ({}, {})", frame.name, layout.format_count(frame.samples),
                        format_share(sample_share(frame.samples, layout.total_samples)));
   }
   const double base_share = sample_share(frame.base_samples, layout.base_total_samples);
   const double other_share = sample_share(frame.samples, layout.total_samples);
   return fmt::format("{}: base {} ({}), other {} ({}), change {} percentage points",
-                     frame.name, format_samples(frame.base_samples), format_share(base_share),
-                     format_samples(frame.samples), format_share(other_share),
+                     frame.name, layout.format_count(frame.base_samples), format_share(base_share),
+                     layout.format_count(frame.samples), format_share(other_share),
                      format_share_change(other_share - base_share));
 }
 

@@ -306,8 +306,34 @@ bool is_known_benchmark_key(const std::string& key) {
       "iterations", "real_time",      "cpu_time",
       "time_unit",  "label",          "family",
       "workload",   "variant",        "params",
-      "allocator",  "cpu_profile"};
+      "allocator",  "cpu_profile",    "heap_profile"};
   return keys.contains(key);
+}
+
+HeapProfileFiles read_heap_profile(const Node& node) {
+  node.expect_object();
+  HeapProfileFiles files;
+  read(node, "heap", true, files.heap);
+  read(node, "folded", true, files.folded);
+  read(node, "flamegraph", true, files.flamegraph);
+  read_number(node, "allocs_per_op", true, false, files.allocs_per_op);
+  read_number(node, "bytes_per_op", true, false, files.bytes_per_op);
+
+  const Node sites = node.at("sites");
+  sites.expect_array();
+  if (sites.value().size() > kMaxAllocationSites) {
+    sites.fail("expected at most " + std::to_string(kMaxAllocationSites) + " sites, found " +
+               std::to_string(sites.value().size()));
+  }
+  for (std::size_t i = 0; i < sites.value().size(); ++i) {
+    const Node site = sites.element(i);
+    site.expect_object();
+    AllocationSite& read_site = files.sites.emplace_back();
+    read(site, "function", true, read_site.function);
+    read_number(site, "allocs_per_op", true, false, read_site.allocs_per_op);
+    read_number(site, "bytes_per_op", true, false, read_site.bytes_per_op);
+  }
+  return files;
 }
 
 BenchmarkRun read_benchmark(const Node& node, bool is_paybench) {
@@ -373,6 +399,7 @@ BenchmarkRun read_benchmark(const Node& node, bool is_paybench) {
     files.samples = static_cast<std::uint64_t>(samples);
     run.cpu_profile = std::move(files);
   }
+  if (const auto profile = node.find("heap_profile")) run.heap_profile = read_heap_profile(*profile);
 
   for (const auto& [key, value] : node.value().items()) {
     if (is_known_benchmark_key(key)) {

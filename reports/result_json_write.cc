@@ -23,7 +23,8 @@ const std::set<std::string, std::less<>>& reserved_benchmark_keys() {
       "iterations",     "real_time",     "cpu_time",
       "time_unit",      "label",         "big_o",
       "family",         "workload",      "variant",
-      "params",         "allocator",     "cpu_profile"};
+      "params",         "allocator",     "cpu_profile",
+      "heap_profile"};
   return keys;
 }
 
@@ -96,6 +97,26 @@ Json context_to_json(const Context& context) {
   return json;
 }
 
+// The numbers come from counts divided by a positive iteration count, so they are finite.
+Json heap_profile_to_json(const HeapProfileFiles& profile) {
+  Json json = Json::object();
+  json["heap"] = profile.heap;
+  json["folded"] = profile.folded;
+  json["flamegraph"] = profile.flamegraph;
+  json["allocs_per_op"] = profile.allocs_per_op;
+  json["bytes_per_op"] = profile.bytes_per_op;
+  Json sites = Json::array();
+  for (const AllocationSite& site : profile.sites) {
+    Json entry = Json::object();
+    entry["function"] = site.function;
+    entry["allocs_per_op"] = site.allocs_per_op;
+    entry["bytes_per_op"] = site.bytes_per_op;
+    sites.push_back(std::move(entry));
+  }
+  json["sites"] = std::move(sites);
+  return json;
+}
+
 Json benchmark_to_json(const BenchmarkRun& run) {
   const bool is_aggregate = run.run_type == RunType::kAggregate;
   Json json = Json::object();
@@ -148,6 +169,7 @@ Json benchmark_to_json(const BenchmarkRun& run) {
     profile["samples"] = run.cpu_profile->samples;
     json["cpu_profile"] = std::move(profile);
   }
+  if (run.heap_profile) json["heap_profile"] = heap_profile_to_json(*run.heap_profile);
   return json;
 }
 

@@ -16,16 +16,6 @@ namespace paybench::cli {
 namespace fs = std::filesystem;
 namespace {
 
-std::string file_name_of(const std::string& run_name) {
-  std::string name = run_name;
-  for (char& c : name) {
-    const bool is_safe = std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' ||
-                         c == '_' || c == '-';
-    if (!is_safe) c = '_';
-  }
-  return name;
-}
-
 // Writes the .folded and .html files of one instance and returns what the result records.
 reports::CpuProfileFiles convert_profile(const fs::path& prof_path, const std::string& run_name,
                                          const fs::path& output_directory) {
@@ -56,13 +46,25 @@ reports::CpuProfileFiles convert_profile(const fs::path& prof_path, const std::s
 
 }  // namespace
 
+std::string profile_file_stem(std::size_t index, const std::string& run_name) {
+  std::string name = run_name;
+  for (char& c : name) {
+    const bool is_safe = std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' ||
+                         c == '_' || c == '-';
+    if (!is_safe) c = '_';
+  }
+  return std::to_string(index + 1) + "-" + name;
+}
+
 std::vector<fs::path> cpu_profile_paths(const fs::path& output_directory,
-                                        const std::vector<engine::BenchmarkInstance>& instances) {
+                                        const std::vector<engine::BenchmarkInstance>& instances,
+                                        const std::string& subdirectory) {
+  const fs::path directory = output_directory / kProfilesDirectoryName / subdirectory;
   std::vector<fs::path> paths;
   paths.reserve(instances.size());
   for (std::size_t i = 0; i < instances.size(); ++i) {
-    const std::string name = std::to_string(i + 1) + "-" + file_name_of(instances[i].name());
-    paths.push_back(output_directory / kProfilesDirectoryName / (name + ".prof"));
+    const std::string stem = profile_file_stem(i, instances[i].name());
+    paths.push_back(directory / (stem + ".prof"));
   }
   return paths;
 }

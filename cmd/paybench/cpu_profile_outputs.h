@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include "paybench/engine/registry.h"
@@ -14,13 +15,18 @@ namespace paybench::cli {
 // The subdirectory of the output directory that contains the profiles.
 inline constexpr const char* kProfilesDirectoryName = "profiles";
 
-// Returns the path of each instance's gperftools profile under `output_directory`/profiles,
-// in the order of `instances`: "<position>-<run name>.prof", where every character of the run
-// name other than a letter, digit, '.', '_' or '-' becomes '_'. The 1-based position keeps
-// names unique.
+// Returns the name that every profile file of the instance at `index` of a run starts with:
+// "<position>-<run name>", where every character of the run name other than a letter, digit,
+// '.', '_' or '-' becomes '_'. The 1-based position keeps names unique.
+std::string profile_file_stem(std::size_t index, const std::string& run_name);
+
+// Returns the path of each instance's gperftools profile under `output_directory`/profiles
+// (and its `subdirectory`, such as the allocator of one run of a matrix, if not empty), in the
+// order of `instances`: profile_file_stem() followed by ".prof".
 std::vector<std::filesystem::path> cpu_profile_paths(
     const std::filesystem::path& output_directory,
-    const std::vector<engine::BenchmarkInstance>& instances);
+    const std::vector<engine::BenchmarkInstance>& instances,
+    const std::string& subdirectory = "");
 
 // Converts each recorded profile in `prof_paths` (as cpu_profile_paths() returns them) into
 // folded stacks with function names (.folded) and an HTML flame graph (.html) beside it, and

@@ -11,6 +11,7 @@
 #include "flame_command.h"
 #include "paybench/engine/build_info.h"
 #include "list_command.h"
+#include "profile_command.h"
 #include "run_command.h"
 #include "simulate_command.h"
 #include "usage_error.h"
@@ -29,8 +30,10 @@ int main(int argc, char** argv) {
   RunOptions run_options;
   SimulateOptions simulate_options;
   FlameCommandOptions flame_options;
+  ProfileOptions profile_options;
   setup_list_command(app, list_options);
   setup_run_command(app, run_options);
+  setup_profile_command(app, profile_options);
   const CLI::App* simulate = setup_simulate_command(app, simulate_options);
   const CLI::App* flame = setup_flame_command(app, flame_options);
 
@@ -38,11 +41,12 @@ int main(int argc, char** argv) {
   const bool names_unknown_command = argc > 1 && argv[1][0] != '-' &&
                                      std::string_view(argv[1]) != "list" &&
                                      std::string_view(argv[1]) != "run" &&
+                                     std::string_view(argv[1]) != "profile" &&
                                      std::string_view(argv[1]) != "simulate" &&
                                      std::string_view(argv[1]) != "flame";
   if (names_unknown_command) {
     fmt::print(stderr,
-               "paybench: error: unknown command '{}': expected list, run, simulate or flame\n"
+               "paybench: error: unknown command '{}': expected list, run, profile, simulate or flame\n"
                "Run 'paybench --help' for usage.\n",
                argv[1]);
     return kExitUsageError;
@@ -69,6 +73,9 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("list")) return run_list_command(list_options);
     if (app.got_subcommand("simulate")) return run_simulate_command(simulate_options);
     if (app.got_subcommand("flame")) return run_flame_command(flame_options);
+    if (app.got_subcommand("profile")) {
+      return run_profile_command(profile_options, recorded_command_line(argc, argv));
+    }
     return run_run_command(run_options, recorded_command_line(argc, argv));
   } catch (const UsageError& error) {
     fmt::print(stderr, "paybench: error: {}\n", error.what());

@@ -9,8 +9,10 @@
 #include <map>
 
 #include "benchmark_selection.h"
+#include "child_run.h"
 #include "cpu_profile_outputs.h"
 #include "exit_codes.h"
+#include "heap_profile_pass.h"
 #include "option_parsing.h"
 #include "output_directory.h"
 #include "paybench/engine/allocator.h"
@@ -31,10 +33,6 @@ namespace paybench::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Set in the environment of a paybench that a parent started under another allocator, so the
-// child reports a failed switch instead of switching again.
-constexpr const char* kSwitchedEnvironmentVariable = "PAYBENCH_ALLOCATOR_SWITCHED";
 
 constexpr int kMaxRepetitions = 1000;
 constexpr double kMaxMinTimeSeconds = 3600;
@@ -132,7 +130,7 @@ RunPlan plan_run(const RunOptions& options) {
   RunPlan plan;
   const std::optional<Suite> suite = find_suite(options.suite);
   if (!suite) {
-    throw UsageError(fmt::format("unknown suite '{}' for --suite: expected quick or full",
+    throw UsageError(fmt::format("unknown suite '{}' for --suite: expected quick, full or profile",
                                  options.suite));
   }
   plan.settings.suite = suite->name;
@@ -149,10 +147,8 @@ RunPlan plan_run(const RunOptions& options) {
   plan.settings.progress_prefix = options.progress_prefix;
 
   plan.allocators = parse_allocators(options);
-  if (options.cpu_profile && plan.allocators.size() > 1) {
-    throw UsageError(
-        "--cpu-profile cannot be combined with --allocators: profile one allocator at a time "
-        "with --allocator NAME");
+  if (!options.heap_profile_output.empty() && plan.allocators.size() > 0) {
+    throw UsageError("--heap-profile-output cannot be combined with --allocator or --allocators");
   }
   if (!options.cpu_profile_hz.empty() && !options.cpu_profile) {
     throw UsageError("--cpu-profile-hz needs --cpu-profile");
@@ -162,44 +158,11 @@ RunPlan plan_run(const RunOptions& options) {
   return plan;
 }
 
-// The arguments that make a child paybench run the same benchmarks under `allocator`.
-// An empty `allocator_name` leaves the allocator as it is.
-std::vector<std::string> child_arguments(const RunOptions& options,
-                                         const std::string& allocator_name) {
-  std::vector<std::string> arguments{"run"};
-  arguments.insert(arguments.end(), options.patterns.begin(), options.patterns.end());
-  auto add = [&](const char* option, const std::string& value) {
-    if (value.empty()) return;
-    arguments.push_back(option);
-    arguments.push_back(value);
-  };
-  add("--suite", options.suite);
-  add("--repetitions", options.repetitions);
-  add("--min-time", options.min_time);
-  add("--threads", options.threads);
-  for (const std::string& param : options.params) add("--param", param);
-  add("--allocator", allocator_name);
-  add("--out-dir", options.out_dir);
-  if (options.cpu_profile) arguments.push_back("--cpu-profile");
-  add("--cpu-profile-hz", options.cpu_profile_hz);
-  if (options.format != "table") add("--format", options.format);
-  add("--result-file", options.result_file);
-  add("--progress-prefix", options.progress_prefix);
-  add("--recorded-command-line", options.recorded_command_line);
-  if (options.quiet) arguments.push_back("--quiet");
-  return arguments;
-}
-
-int run_child_under(const RunOptions& child_options, const engine::AllocatorInfo& allocator) {
-  std::vector<std::string> environment =
-      engine::environment_with_allocator(engine::current_environment(), allocator);
-  environment.push_back(std::string(kSwitchedEnvironmentVariable) + "=1");
-  return engine::run_self(child_arguments(child_options, allocator.name), environment);
-}
-
 // Runs one child per allocator, each writing its result file, and merges their results.
+// With CPU profiles, each child writes its own under `output_directory`.
 reports::Result run_allocator_matrix(const RunOptions& options, const RunPlan& plan,
-                                     const fs::path& scratch_directory) {
+                                     const fs::path& scratch_directory,
+                                     const fs::path& output_directory) {
   std::vector<reports::Result> results;
   for (const engine::AllocatorInfo* allocator : plan.allocators) {
     RunOptions child_options = options;
@@ -208,6 +171,7 @@ reports::Result run_allocator_matrix(const RunOptions& options, const RunPlan& p
     child_options.result_file = (scratch_directory / (allocator->name + ".json")).string();
     child_options.progress_prefix = "[" + allocator->name + "] ";
     child_options.quiet = !plan.settings.show_progress;
+    if (options.cpu_profile) child_options.cpu_profile_output = output_directory.string();
 
     const int exit_code = run_child_under(child_options, *allocator);
     const bool has_result = exit_code == kExitSuccess || exit_code == kExitBenchmarkFailed;
@@ -236,21 +200,42 @@ bool any_benchmark_failed(const reports::Result& result) {
                      [](const reports::BenchmarkRun& run) { return run.error_occurred; });
 }
 
+// Benchmark instances in `result`, under every allocator, and those of them whose first
+// repetition has the profile that `member` points to.
+std::size_t count_instances(const reports::Result& result) {
+  return static_cast<std::size_t>(
+      std::count_if(result.benchmarks.begin(), result.benchmarks.end(), [](const auto& run) {
+        return run.run_type == reports::RunType::kIteration && run.repetition_index == 0;
+      }));
+}
+
+template <typename Profile>
+std::size_t count_profiled(const reports::Result& result,
+                           std::optional<Profile> reports::BenchmarkRun::*member) {
+  return static_cast<std::size_t>(
+      std::count_if(result.benchmarks.begin(), result.benchmarks.end(), [&](const auto& run) {
+        return run.run_type == reports::RunType::kIteration && run.repetition_index == 0 &&
+               (run.*member).has_value();
+      }));
+}
+
 bool use_color_on_stdout() {
   const char* no_color = std::getenv("NO_COLOR");
   const bool color_disabled = no_color != nullptr && no_color[0] != '\0';
   return !color_disabled && isatty(STDOUT_FILENO) != 0;
 }
 
-// Measures in this process, or in children under the requested allocators.
-reports::Result measure(const RunOptions& options, const RunPlan& plan) {
+// Measures in this process, or in children under the requested allocators, which write their
+// CPU profiles for `output_directory`.
+reports::Result measure(const RunOptions& options, const RunPlan& plan,
+                        const fs::path& output_directory) {
   const bool is_matrix = plan.allocators.size() > 1;
   if (is_matrix) {
     const fs::path scratch = fs::temp_directory_path() /
                              ("paybench-allocators-" + std::to_string(getpid()));
     fs::create_directories(scratch);
     try {
-      reports::Result result = run_allocator_matrix(options, plan, scratch);
+      reports::Result result = run_allocator_matrix(options, plan, scratch, output_directory);
       fs::remove_all(scratch);
       return result;
     } catch (...) {
@@ -271,8 +256,8 @@ void setup_run_command(CLI::App& app, RunOptions& options) {
                   "Globs over benchmark names, e.g. 'memory/*' (default: every workload)");
   run->add_option("--suite", options.suite,
                   "quick: 5 repetitions of 0.02 s, for a first look; full: 9 repetitions of "
-                  "0.5 s, for decisions. Workloads with a minimum (paybench list shows it) run "
-                  "at least that many")
+                  "0.5 s, for decisions; profile: 3 repetitions of 1 s, as paybench profile runs. "
+                  "Workloads with a minimum (paybench list shows it) run at least that many")
       ->default_str("full");
   run->add_option("--repetitions", options.repetitions,
                   "Repetitions of each benchmark (default: the suite's); a workload's minimum "
@@ -332,8 +317,16 @@ void setup_run_command(CLI::App& app, RunOptions& options) {
                               kDefaultCpuProfileHz, kMaxCpuProfileHz))
       ->type_name("N");
 
+  run->add_flag("--heap-profile", options.heap_profile,
+                "Record where the measured region allocates, with gperftools' heap profiler, in a "
+                "second pass under its tcmalloc (the times come from the first); writes "
+                "profiles/*.heap, .alloc.folded and .alloc.html flame graphs of the bytes "
+                "allocated, and the allocation sites of each benchmark into result.json");
+
   // Used between paybench processes; not part of the interface.
   run->add_option("--result-file", options.result_file)->group("");
+  run->add_option("--heap-profile-output", options.heap_profile_output)->group("");
+  run->add_option("--cpu-profile-output", options.cpu_profile_output)->group("");
   run->add_option("--progress-prefix", options.progress_prefix)->group("");
   run->add_option("--recorded-command-line", options.recorded_command_line)->group("");
 }
@@ -381,16 +374,34 @@ int run_run_command(const RunOptions& requested_options, const std::string& comm
         requested.name, active.name, active.library, requested.library_path));
   }
 
-  // A child of an allocator matrix writes only its result; the parent does the rest.
+  // The heap profile pass records its profiles into the parent's output directory.
+  if (!options.heap_profile_output.empty()) {
+    return record_heap_profiles(options, plan.instances, plan.settings);
+  }
+
+  // A child of an allocator matrix writes only its result and its CPU profiles, in a
+  // directory of its allocator; the parent does the rest.
   if (!options.result_file.empty()) {
-    reports::Result result = measure(options, plan);
+    const bool records_cpu_profiles = options.cpu_profile && !options.cpu_profile_output.empty();
+    const fs::path output_directory = options.cpu_profile_output;
+    if (records_cpu_profiles) {
+      plan.settings.cpu_profile_paths =
+          cpu_profile_paths(output_directory, plan.instances, options.allocator);
+      fs::create_directories(plan.settings.cpu_profile_paths.front().parent_path());
+    }
+    reports::Result result = measure(options, plan, output_directory);
+    if (records_cpu_profiles) {
+      attach_cpu_profiles(result, plan.instances, plan.settings.cpu_profile_paths, output_directory);
+    }
     reports::write_text_file_atomically(options.result_file, reports::to_json(result).dump(2));
     return any_benchmark_failed(result) ? kExitBenchmarkFailed : kExitSuccess;
   }
 
   const OutputDirectory output = OutputDirectory::prepare(options.out_dir);
+  const bool is_matrix = plan.allocators.size() > 1;
   if (options.cpu_profile) {
-    plan.settings.cpu_profile_paths = cpu_profile_paths(output.path(), plan.instances);
+    // In an allocator matrix the children record the profiles.
+    if (!is_matrix) plan.settings.cpu_profile_paths = cpu_profile_paths(output.path(), plan.instances);
     std::error_code error;
     fs::create_directories(output.path() / kProfilesDirectoryName, error);
     if (error) {
@@ -403,7 +414,7 @@ int run_run_command(const RunOptions& requested_options, const std::string& comm
   }
   reports::Result result;
   try {
-    result = measure(options, plan);
+    result = measure(options, plan, output.path());
   } catch (...) {
     // Removes the profile directory only if it is empty, so discard_if_unused() can go on.
     std::error_code ignored;
@@ -412,8 +423,17 @@ int run_run_command(const RunOptions& requested_options, const std::string& comm
     throw;
   }
   add_comparisons(result, plan);
-  const std::size_t profiled_instances =
-      attach_cpu_profiles(result, plan.instances, plan.settings.cpu_profile_paths, output.path());
+  attach_cpu_profiles(result, plan.instances, plan.settings.cpu_profile_paths, output.path());
+  // A failed heap pass costs its profiles, never the measurements of the first pass.
+  bool heap_pass_failed = false;
+  if (options.heap_profile) {
+    try {
+      run_heap_profile_pass(options, output.path(), result);
+    } catch (const std::exception& error) {
+      fmt::print(stderr, "paybench: warning: heap profiles left out: {}\n", error.what());
+      heap_pass_failed = true;
+    }
+  }
   output.write_run_outputs(result);
 
   if (options.format == "json") {
@@ -428,10 +448,19 @@ int run_run_command(const RunOptions& requested_options, const std::string& comm
     // On stderr with --format json, so stdout stays one JSON document.
     std::FILE* stream = options.format == "json" ? stderr : stdout;
     fmt::print(stream, "Wrote CPU profiles of {} of {} benchmarks to {} (.prof, .folded, .html)\n",
-               profiled_instances, plan.instances.size(),
+               count_profiled(result, &reports::BenchmarkRun::cpu_profile), count_instances(result),
                (output.path() / kProfilesDirectoryName).string());
   }
-  return any_benchmark_failed(result) ? kExitBenchmarkFailed : kExitSuccess;
+  if (options.heap_profile) {
+    std::FILE* stream = options.format == "json" ? stderr : stdout;
+    fmt::print(stream,
+               "Wrote heap profiles of {} of {} benchmarks to {} (.heap, .alloc.folded, "
+               ".alloc.html)\n",
+               count_profiled(result, &reports::BenchmarkRun::heap_profile), count_instances(result),
+               (output.path() / kProfilesDirectoryName).string());
+  }
+  const bool failed = any_benchmark_failed(result) || heap_pass_failed;
+  return failed ? kExitBenchmarkFailed : kExitSuccess;
 }
 
 }  // namespace paybench::cli

@@ -25,9 +25,12 @@ struct RunOptions {
   bool quiet = false;
   bool cpu_profile = false;
   std::string cpu_profile_hz;  // samples per second; empty: kDefaultCpuProfileHz
+  bool heap_profile = false;
 
   // Set by a parent paybench that runs this one under another allocator.
   std::string result_file;            // write only the result JSON here
+  std::string heap_profile_output;    // record heap profiles for this output directory
+  std::string cpu_profile_output;     // write CPU profiles for this output directory
   std::string progress_prefix;        // shown before the progress line
   std::string recorded_command_line;  // the command the user typed, recorded in the result
 };

@@ -1,4 +1,4 @@
-// The two suites of `paybench run`: how long each benchmark is measured and how often.
+// The suites of `paybench run`: how long each benchmark is measured and how often.
 #pragma once
 
 #include <optional>
@@ -19,9 +19,15 @@ inline constexpr Suite kQuickSuite{"quick", 5, 0.02};
 // stops warning that its U test lacks power, and 0.5 s each, Google Benchmark's default.
 inline constexpr Suite kFullSuite{"full", 9, 0.5};
 
+// profile: what `paybench profile` measures with. Longer than full per repetition, so that a CPU
+// profile has enough samples: gperftools delivered about 250 a CPU second on this kind of
+// machine (see run_command.cc), so three repetitions of 1 s give some 750 per benchmark.
+inline constexpr Suite kProfileSuite{"profile", 3, 1.0};
+
 inline std::optional<Suite> find_suite(std::string_view name) {
   if (name == kQuickSuite.name) return kQuickSuite;
   if (name == kFullSuite.name) return kFullSuite;
+  if (name == kProfileSuite.name) return kProfileSuite;
   return std::nullopt;
 }
 

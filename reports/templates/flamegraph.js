@@ -26,8 +26,9 @@
     return count.toLocaleString("en-US");
   }
 
-  function formatSamples(count) {
-    return formatCount(count) + (count === 1 ? " sample" : " samples");
+  // `unit` is the data's [singular, plural] name of a count, such as ["sample", "samples"].
+  function formatSamples(count, unit) {
+    return formatCount(count) + " " + (count === 1 ? unit[0] : unit[1]);
   }
 
   function formatShare(share) {
@@ -174,14 +175,14 @@
     var frame = this.frames[i];
     var name = this.data.names[frame[0]];
     if (!this.isDiff) {
-      return name + "\n" + formatSamples(frame[5]) + ", " +
+      return name + "\n" + formatSamples(frame[5], this.data.unit) + ", " +
           formatShare(shareOf(frame[5], this.data.totalSamples)) + " of all";
     }
     var baseShare = shareOf(frame[6], this.data.baseTotalSamples);
     var otherShare = shareOf(frame[5], this.data.totalSamples);
     return name +
-        "\nbase:   " + formatSamples(frame[6]) + ", " + formatShare(baseShare) +
-        "\nother:  " + formatSamples(frame[5]) + ", " + formatShare(otherShare) +
+        "\nbase:   " + formatSamples(frame[6], this.data.unit) + ", " + formatShare(baseShare) +
+        "\nother:  " + formatSamples(frame[5], this.data.unit) + ", " + formatShare(otherShare) +
         "\nchange: " + formatChange(otherShare - baseShare) + " percentage points";
   };
 
@@ -232,8 +233,8 @@
           formatShare(shareOf(samples, this.data.totalSamples));
     } else {
       this.matchedText.textContent = "Matched: " +
-          formatShare(shareOf(samples, this.data.totalSamples)) + " of samples (" +
-          formatCount(samples) + " of " + formatCount(this.data.totalSamples) + ")";
+          formatShare(shareOf(samples, this.data.totalSamples)) + " (" + formatCount(samples) +
+          " of " + formatSamples(this.data.totalSamples, this.data.unit) + ")";
     }
     this.draw();
   };

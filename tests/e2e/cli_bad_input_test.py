@@ -49,7 +49,7 @@ class BadInputTest(unittest.TestCase):
                              "--allocator")
 
     def test_unknown_suite(self):
-        self.assert_rejected(["--suite", "slow"], "'slow'", "quick or full")
+        self.assert_rejected(["--suite", "slow"], "'slow'", "quick, full or profile")
 
     def test_unknown_format(self):
         self.assert_rejected(["--format", "xml"], "xml")

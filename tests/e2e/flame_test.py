@@ -406,7 +406,7 @@ class BrowserTest(unittest.TestCase):
             self.assertTrue(result["resetEnabledWhenZoomed"])
             self.assertEqual(result["shownAfterReset"], 7)
             self.assertFalse(result["resetEnabledAfterReset"])
-            self.assertEqual(result["matchedText"], "Matched: 50.00% of samples (6 of 12)")
+            self.assertEqual(result["matchedText"], "Matched: 50.00% (6 of 12 samples)")
             self.assertEqual(result["highlighted"], 2)
 
     def test_diff_tooltip_and_search(self):

@@ -154,13 +154,28 @@ class CpuProfileStartFailureTest(unittest.TestCase):
                 self.assertNotIn("cpu_profile", run)
 
 
-class CpuProfileBadInputTest(unittest.TestCase):
-    def test_rejects_allocator_matrix(self):
-        completed = run_paybench("run", "memory/object_pool/pool/*", "--cpu-profile",
-                                 "--allocators", "glibc,jemalloc")
-        self.assertNotEqual(completed.exit_code, 0)
-        self.assertIn("--cpu-profile cannot be combined with --allocators", completed.stderr)
+class CpuProfileOfAllocatorMatrixTest(unittest.TestCase):
+    def test_one_profile_per_allocator(self):
+        with scratch_directory() as scratch:
+            out_dir = os.path.join(scratch, "run")
+            completed = run_paybench("run", "memory/object_pool/malloc/size:64/batch:1/*",
+                                     "--threads", "1", *PROFILED_RUN,
+                                     "--allocators", "glibc,jemalloc", "--out-dir", out_dir)
+            self.assertEqual(completed.exit_code, 0, completed.stderr)
+            result = json.loads(read_text(os.path.join(out_dir, "result.json")))
 
+            profiles = {}
+            for run in result["benchmarks"]:
+                profiles.setdefault(run["allocator"], set()).add(run["cpu_profile"]["prof"])
+            self.assertEqual(sorted(profiles), ["glibc", "jemalloc"])
+            for allocator, paths in profiles.items():
+                self.assertEqual(len(paths), 1, "the runs of one instance share one profile")
+                path = paths.pop()
+                self.assertTrue(path.startswith(f"profiles/{allocator}/"), path)
+                self.assertTrue(os.path.isfile(os.path.join(out_dir, path)), path)
+
+
+class CpuProfileBadInputTest(unittest.TestCase):
     def test_rejects_zero_frequency(self):
         completed = run_paybench("run", "memory/object_pool/pool/*", "--cpu-profile",
                                  "--cpu-profile-hz", "0")

@@ -20,6 +20,10 @@ struct AllocatorInfo {
 // glibc, jemalloc, tcmalloc (gperftools' tcmalloc_minimal) and mimalloc, in that order.
 const std::vector<AllocatorInfo>& known_allocators();
 
+// gperftools' full tcmalloc (libtcmalloc.so.4), which contains the heap profiler. It is the
+// "tcmalloc" allocator with more in it: measure with known_allocators()' tcmalloc_minimal.
+const AllocatorInfo& heap_profiling_allocator();
+
 // Returns the allocator called `name`, or nullptr.
 const AllocatorInfo* find_allocator(std::string_view name);
 

@@ -21,14 +21,21 @@ struct RunSettings {
   // The CPU profile file of each instance, in the order of the instances; empty for no
   // profiles. See cpu_profiler.h for what is sampled.
   std::vector<std::filesystem::path> cpu_profile_paths;
+  // The existing directory that receives the heap profile dumps of each instance, in the order
+  // of the instances; empty for no heap profiles. See heap_profiler.h.
+  std::vector<std::filesystem::path> heap_profile_directories;
+
+  bool records_profiles() const {
+    return !cpu_profile_paths.empty() || !heap_profile_directories.empty();
+  }
 };
 
 // Measures `instances` in this process under the allocator that is active in it. Repetitions
 // of all instances run in random interleaved order, so that a slow phase of a noisy machine
-// spreads over every variant instead of falling on one. With CPU profiles the repetitions of
-// each instance run one after another instead, because gperftools records one file at a time
-// and cannot append to it. A benchmark that fails, or whose
-// profiler cannot start, becomes a run with error_occurred set; the others go on. The result has no comparisons yet: see
+// spreads over every variant instead of falling on one. With profiles the repetitions of each
+// instance run one after another instead, because gperftools records one profile at a time and
+// cannot append to it. A benchmark that fails, or whose profiler cannot start, becomes a run
+// with error_occurred set; the others go on. The result has no comparisons yet: see
 // comparison_requests().
 reports::Result run_benchmarks(const std::vector<BenchmarkInstance>& instances,
                                const RunSettings& settings);

@@ -21,6 +21,7 @@
 
 #include "paybench/engine/allocation_counter.h"
 #include "paybench/engine/cpu_profiler.h"
+#include "paybench/engine/heap_profiler.h"
 
 namespace paybench::engine {
 
@@ -29,15 +30,15 @@ class State {
   class Iterator;
 
   State(benchmark::State& state, const std::map<std::string, std::int64_t>& params);
-  // Closes the measured region for the CPU profiler if the variant left it by an exception.
+  // Closes the measured region for the profilers if the variant left it by an exception.
   ~State();
 
   State(const State&) = delete;
   State& operator=(const State&) = delete;
 
   // The measured region. Google Benchmark starts its timer in end() (range-for calls it
-  // second) and stops it when the loop finishes. The allocation counts and the CPU profile
-  // (see cpu_profiler.h) follow the same span.
+  // second) and stops it when the loop finishes. The allocation counts, the CPU profile (see
+  // cpu_profiler.h) and the heap profile (heap_profiler.h) follow the same span.
   Iterator begin();
   Iterator end();
 
@@ -54,7 +55,7 @@ class State {
   int threads() const { return state_.threads(); }
   std::int64_t iterations() const { return state_.iterations(); }
 
-  // Excludes a stretch inside the loop from the time, the allocation counts and the CPU profile.
+  // Excludes a stretch inside the loop from the time, the allocation counts and the profiles.
   void pause_timing();
   void resume_timing();
 
@@ -78,17 +79,20 @@ class State {
 
  private:
   void start_counting() {
+    if (state_.thread_index() == 0) mark_heap_region_start();
     region_start_ = thread_allocation_counts();
     enter_measured_region();
     in_region_ = true;
   }
-  void stop_counting() {
+  // `completed_iterations` counts the iterations of all threads that end with this stretch.
+  void stop_counting(std::int64_t completed_iterations) {
     measured_ += thread_allocation_counts() - region_start_;
     leave_measured_region();
     in_region_ = false;
+    if (state_.thread_index() == 0) mark_heap_region_end(completed_iterations);
   }
   void finish_loop() {
-    stop_counting();
+    stop_counting(state_.iterations() * state_.threads());
     loop_finished_ = true;
   }
 

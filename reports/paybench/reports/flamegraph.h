@@ -34,6 +34,10 @@ struct FlameOptions {
   // cannot be seen or clicked. flamegraph.pl's default --minwidth is 0.1 too. Every total shown
   // still counts their samples, and the graph states how many frames were left out.
   double min_frame_width_px = 0.1;
+  // What a count of the folded stacks is, in the singular and plural, for totals and tooltips:
+  // samples of a CPU profile, or bytes of an allocation profile.
+  std::string count_unit = "sample";
+  std::string count_unit_plural = "samples";
 };
 
 // Renders the flame graph of `profile`. Frames sit on their caller, the root "all" at the

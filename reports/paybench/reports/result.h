@@ -81,6 +81,34 @@ struct CpuProfileFiles {
   friend bool operator==(const CpuProfileFiles&, const CpuProfileFiles&) = default;
 };
 
+// A function that allocates inside the measured region, with its share of the allocations.
+struct AllocationSite {
+  std::string function;  // the first caller outside the allocator, as the symbolizer names it
+  double allocs_per_op = 0;
+  double bytes_per_op = 0;
+
+  friend bool operator==(const AllocationSite&, const AllocationSite&) = default;
+};
+
+// The heap profile of a benchmark instance's measured region, recorded by gperftools' heap
+// profiler under its tcmalloc. Paths are relative to the directory of the result file.
+struct HeapProfileFiles {
+  std::string heap;        // gperftools' heap profile when the last measured region ended
+  std::string folded;      // bytes allocated in the measured regions, by call stack
+  std::string flamegraph;  // self-contained HTML flame graph of the folded file
+  // Every allocation of the measured regions, per iteration of all threads, as the profile
+  // accounts them; the run's allocs_per_op and bytes_per_op counters are the reference.
+  double allocs_per_op = 0;
+  double bytes_per_op = 0;
+  // The functions with the most allocations per op first, at most kMaxAllocationSites.
+  std::vector<AllocationSite> sites;
+
+  friend bool operator==(const HeapProfileFiles&, const HeapProfileFiles&) = default;
+};
+
+// The allocation sites that a result keeps per heap profile; the folded file has all of them.
+inline constexpr std::size_t kMaxAllocationSites = 10;
+
 // One Google Benchmark run: a single repetition (kIteration) or an aggregate over the
 // repetitions (kAggregate: mean, median, stddev, cv).
 struct BenchmarkRun {
@@ -113,6 +141,7 @@ struct BenchmarkRun {
   std::string allocator;
   // Set on every run of a profiled instance. The profile covers all its repetitions.
   std::optional<CpuProfileFiles> cpu_profile;
+  std::optional<HeapProfileFiles> heap_profile;
 
   friend bool operator==(const BenchmarkRun&, const BenchmarkRun&) = default;
 };
