@@ -13,6 +13,7 @@
 #include "paybench/engine/allocator.h"
 #include "paybench/engine/cpu_profiler.h"
 #include "paybench/engine/heap_profiler.h"
+#include "paybench/engine/instruction_counter.h"
 #include "paybench/engine/idle_thread.h"
 #include "paybench/engine/machine_context.h"
 #include "paybench/engine/progress.h"
@@ -128,8 +129,9 @@ void configure_google_benchmark(const RunSettings& settings) {
       "--benchmark_min_time=" + std::to_string(settings.min_time_s),
       // A profile covers all repetitions of one instance, so they must not interleave with
       // other instances' repetitions.
-      settings.records_profiles() ? "--benchmark_enable_random_interleaving=false"
-                                  : "--benchmark_enable_random_interleaving=true",
+      settings.records_profiles() || settings.counts_instructions()
+          ? "--benchmark_enable_random_interleaving=false"
+          : "--benchmark_enable_random_interleaving=true",
       "--benchmark_report_aggregates_only=false",
       "--benchmark_display_aggregates_only=false",
   };
@@ -141,6 +143,8 @@ void configure_google_benchmark(const RunSettings& settings) {
 }
 
 int repetitions_of(const BenchmarkInstance& instance, const RunSettings& settings) {
+  // An instruction count does not vary like a time, so one repetition is the measurement.
+  if (settings.counts_instructions()) return 1;
   return std::max(settings.repetitions, instance.workload->min_repetitions);
 }
 
@@ -264,18 +268,23 @@ reports::Result run_benchmarks(const std::vector<BenchmarkInstance>& instances,
 
     const std::string& progress_name = progress_names[i];
     const InstanceProfiles& instance_profiles = profiles[i];
-    benchmark::RegisterBenchmark(registered_name.c_str(),
-                                 [&instance, &progress, &progress_name, &profilers,
-                                  &instance_profiles](benchmark::State& state) {
-                                   run_instance(state, instance, progress, progress_name, profilers,
-                                                instance_profiles);
-                                 })
-        ->Threads(instance.threads)
-        ->Repetitions(repetitions_of(instance, settings))
-        ->UseRealTime()
-        ->Unit(benchmark::kNanosecond);
+    // Thread 0 dumps the instruction count of each call, so callgrind's dumps name their
+    // benchmark.
+    const auto body = [&instance, &progress, &progress_name, &profilers,
+                       &instance_profiles](benchmark::State& state) {
+      run_instance(state, instance, progress, progress_name, profilers, instance_profiles);
+      if (state.thread_index() == 0) dump_instruction_counts(progress_name);
+    };
+    benchmark::internal::Benchmark* benchmark =
+        benchmark::RegisterBenchmark(registered_name.c_str(), body)
+            ->Threads(instance.threads)
+            ->Repetitions(repetitions_of(instance, settings))
+            ->UseRealTime()
+            ->Unit(benchmark::kNanosecond);
+    if (settings.counts_instructions()) benchmark->Iterations(settings.instruction_iterations);
   }
 
+  enable_instruction_counting(settings.counts_instructions());
   CollectingReporter reporter(by_key, progress);
   benchmark::RunSpecifiedBenchmarks(&reporter);
   profilers.stop();

@@ -11,7 +11,9 @@ State::State(benchmark::State& state, const std::map<std::string, std::int64_t>&
 State::~State() {
   if (!in_region_) return;
   leave_measured_region();
-  if (state_.thread_index() == 0) mark_heap_region_end(0);
+  if (state_.thread_index() != 0) return;
+  mark_instruction_region_end();
+  mark_heap_region_end(0);
 }
 
 std::int64_t State::param(std::string_view name) const {

@@ -66,26 +66,31 @@ class InstanceIndex {
   std::map<InstanceKey, std::size_t> position_;
 };
 
-bool has_enough_samples(const std::vector<double>& times) {
+bool has_enough_samples(const std::vector<double>& times, bool exact_counts) {
   const bool all_valid = std::all_of(times.begin(), times.end(), [](double time) {
     return std::isfinite(time) && time > 0;
   });
-  return times.size() >= 2 && all_valid;
+  const std::size_t min_samples = exact_counts ? 1 : 2;
+  return times.size() >= min_samples && all_valid;
 }
 
-std::optional<Comparison> compare(const InstanceSamples& baseline,
-                                  const InstanceSamples& candidate) {
+std::optional<Comparison> compare(const InstanceSamples& baseline, const InstanceSamples& candidate,
+                                  bool exact_counts) {
   std::vector<double> candidate_times;
   candidate_times.reserve(candidate.real_times.size());
   for (double time : candidate.real_times) {
     candidate_times.push_back(convert_time(time, candidate.time_unit, baseline.time_unit));
   }
-  if (!has_enough_samples(baseline.real_times) || !has_enough_samples(candidate_times)) {
+  if (!has_enough_samples(baseline.real_times, exact_counts) ||
+      !has_enough_samples(candidate_times, exact_counts)) {
     return std::nullopt;
   }
 
+  const double exact_ratio = median(candidate_times) / median(baseline.real_times);
   const RatioInterval interval =
-      bootstrap_ratio_of_medians(baseline.real_times, candidate_times, kComparisonConfidence);
+      exact_counts
+          ? RatioInterval{exact_ratio, exact_ratio, exact_ratio}
+          : bootstrap_ratio_of_medians(baseline.real_times, candidate_times, kComparisonConfidence);
 
   Comparison comparison;
   comparison.family = baseline.key.family;
@@ -98,7 +103,7 @@ std::optional<Comparison> compare(const InstanceSamples& baseline,
   comparison.threads = baseline.key.threads;
   comparison.baseline_allocator = baseline.key.allocator;
   comparison.candidate_allocator = candidate.key.allocator;
-  comparison.metric = "real_time";
+  comparison.metric = exact_counts ? "instructions" : "real_time";
   comparison.time_unit = baseline.time_unit;
   comparison.baseline_median = median(baseline.real_times);
   comparison.candidate_median = median(candidate_times);
@@ -124,7 +129,8 @@ Verdict verdict_for_interval(double ci_low, double ci_high) {
 }
 
 std::vector<Comparison> compute_comparisons(const std::vector<BenchmarkRun>& runs,
-                                            const std::vector<ComparisonRequest>& requests) {
+                                            const std::vector<ComparisonRequest>& requests,
+                                            bool exact_counts) {
   const InstanceIndex index(runs);
   std::vector<Comparison> comparisons;
 
@@ -142,7 +148,7 @@ std::vector<Comparison> compute_comparisons(const std::vector<BenchmarkRun>& run
       if (candidate == nullptr) {
         continue;
       }
-      if (std::optional<Comparison> comparison = compare(baseline, *candidate)) {
+      if (std::optional<Comparison> comparison = compare(baseline, *candidate, exact_counts)) {
         comparisons.push_back(std::move(*comparison));
       }
     }
@@ -187,7 +193,9 @@ std::vector<Comparison> compute_allocator_comparisons(const std::vector<Benchmar
       if (candidate == nullptr) {
         continue;
       }
-      if (std::optional<Comparison> comparison = compare(baseline, *candidate)) {
+      // Instruction counts are never measured under several allocators.
+      const bool exact_counts = false;
+      if (std::optional<Comparison> comparison = compare(baseline, *candidate, exact_counts)) {
         comparisons.push_back(std::move(*comparison));
       }
     }

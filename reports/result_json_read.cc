@@ -293,6 +293,13 @@ Context read_context(const Node& node, bool is_paybench) {
   read(node, "suite", true, context.suite);
   read(node, "repetitions", true, context.repetitions);
   read_number(node, "min_time_s", true, false, context.min_time_s);
+  // Files written before instruction mode existed have no "measure": they hold times.
+  if (const auto measure = node.find("measure")) {
+    context.measure = measure->as_string();
+    require_one_of(*measure, context.measure, {kMeasureTime, kMeasureInstructions});
+  }
+  read(node, "instruction_iterations", context.counts_instructions(),
+       context.instruction_iterations);
   return context;
 }
 

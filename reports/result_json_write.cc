@@ -94,6 +94,8 @@ Json context_to_json(const Context& context) {
   json["suite"] = context.suite;
   json["repetitions"] = context.repetitions;
   json["min_time_s"] = context.min_time_s;
+  json["measure"] = context.measure;
+  if (context.counts_instructions()) json["instruction_iterations"] = context.instruction_iterations;
   return json;
 }
 

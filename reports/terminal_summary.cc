@@ -115,7 +115,12 @@ Row instance_row(const InstanceSummary& instance, const Result& result, bool sho
   const auto optional_text = [](const std::optional<double>& value, auto format) {
     return value ? format(*value) : std::string("-");
   };
-  row.cells.push_back({{optional_text(instance.median_ns, format_time), {}}});
+  // In instruction mode the "times" are instructions per op (see Context::measure).
+  const auto format_cost = [&result](double value) {
+    return result.context.counts_instructions() ? format_count(value) + " instr"
+                                                : format_time(value);
+  };
+  row.cells.push_back({{optional_text(instance.median_ns, format_cost), {}}});
   row.cells.push_back({{optional_text(instance.cv, format_percent), {}}});
   row.cells.push_back({{optional_text(instance.allocs_per_op, format_count), {}}});
   row.cells.push_back({{optional_text(instance.bytes_per_op, format_count), {}}});
@@ -230,7 +235,8 @@ std::string render_terminal_summary(const Result& result, bool use_color) {
     headers.push_back("allocator");
     aligns.push_back(Align::kLeft);
   }
-  for (const char* numeric : {"time/op", "CV", "allocs/op", "bytes/op"}) {
+  const char* cost_header = result.context.counts_instructions() ? "instr/op" : "time/op";
+  for (const char* numeric : {cost_header, "CV", "allocs/op", "bytes/op"}) {
     headers.push_back(numeric);
     aligns.push_back(Align::kRight);
   }

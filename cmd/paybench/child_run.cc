@@ -24,6 +24,8 @@ std::vector<std::string> child_arguments(const RunOptions& options,
   if (options.cpu_profile) arguments.push_back("--cpu-profile");
   add("--cpu-profile-hz", options.cpu_profile_hz);
   if (options.heap_profile) arguments.push_back("--heap-profile");
+  if (options.measure != "time") add("--measure", options.measure);
+  add("--iterations", options.iterations);
   if (options.format != "table") add("--format", options.format);
   add("--result-file", options.result_file);
   add("--heap-profile-output", options.heap_profile_output);

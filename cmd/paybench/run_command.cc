@@ -13,6 +13,8 @@
 #include "cpu_profile_outputs.h"
 #include "exit_codes.h"
 #include "heap_profile_pass.h"
+#include "instruction_measure.h"
+#include "paybench/engine/instruction_counter.h"
 #include "option_parsing.h"
 #include "output_directory.h"
 #include "paybench/engine/allocator.h"
@@ -37,6 +39,7 @@ namespace fs = std::filesystem;
 constexpr int kMaxRepetitions = 1000;
 constexpr double kMaxMinTimeSeconds = 3600;
 constexpr int kMaxThreads = 1024;
+constexpr int kMaxInstructionIterations = 1'000'000'000;
 
 // gperftools reads the sampling rate from this variable when its library is loaded.
 constexpr const char* kProfilerFrequencyVariable = "CPUPROFILE_FREQUENCY";
@@ -55,6 +58,7 @@ struct RunPlan {
   std::vector<engine::BenchmarkInstance> instances;
   engine::RunSettings settings;
   std::vector<const engine::AllocatorInfo*> allocators;  // empty: whichever is active
+  std::int64_t instruction_iterations = 0;               // 0: measure time
 };
 
 std::vector<int> parse_thread_list(const std::string& text) {
@@ -150,6 +154,23 @@ RunPlan plan_run(const RunOptions& options) {
   if (!options.heap_profile_output.empty() && plan.allocators.size() > 0) {
     throw UsageError("--heap-profile-output cannot be combined with --allocator or --allocators");
   }
+  const bool counts_instructions = options.measure == reports::kMeasureInstructions;
+  if (!options.iterations.empty() && !counts_instructions) {
+    throw UsageError("--iterations needs --measure instructions; time mode finds its own count");
+  }
+  if (counts_instructions) {
+    const bool profiles = options.cpu_profile || options.heap_profile;
+    if (profiles || plan.allocators.size() > 1) {
+      throw UsageError(fmt::format(
+          "--measure instructions cannot be combined with {}: count instructions in a run of "
+          "its own",
+          profiles ? "--cpu-profile or --heap-profile" : "--allocators"));
+    }
+    plan.instruction_iterations =
+        options.iterations.empty()
+            ? kDefaultInstructionIterations
+            : parse_int_option("--iterations", options.iterations, 1, kMaxInstructionIterations);
+  }
   if (!options.cpu_profile_hz.empty() && !options.cpu_profile) {
     throw UsageError("--cpu-profile-hz needs --cpu-profile");
   }
@@ -186,7 +207,8 @@ reports::Result run_allocator_matrix(const RunOptions& options, const RunPlan& p
 
 void add_comparisons(reports::Result& result, const RunPlan& plan) {
   result.comparisons =
-      reports::compute_comparisons(result.benchmarks, engine::comparison_requests(plan.instances));
+      reports::compute_comparisons(result.benchmarks, engine::comparison_requests(plan.instances),
+                                   result.context.counts_instructions());
   if (result.context.allocators.size() < 2) return;
 
   // In an allocator matrix, each allocator is also compared with the first one listed.
@@ -245,6 +267,11 @@ reports::Result measure(const RunOptions& options, const RunPlan& plan,
     }
   }
 
+  // In instruction mode a paybench under valgrind does the measuring.
+  const bool needs_valgrind = plan.instruction_iterations > 0 && !engine::running_under_valgrind();
+  if (needs_valgrind) {
+    return measure_instructions(options, plan.instruction_iterations, plan.settings.show_progress);
+  }
   return engine::run_benchmarks(plan.instances, plan.settings);
 }
 
@@ -307,6 +334,15 @@ void setup_run_command(CLI::App& app, RunOptions& options) {
   run->add_option("--format", options.format, "Summary printed on stdout: table (default) or json")
       ->check(CLI::IsMember({"table", "json"}));
   run->add_flag("--quiet", options.quiet, "No progress line on stderr");
+  run->add_option("--measure", options.measure,
+                  "time (default), or instructions: count the instructions of each measured "
+                  "region under valgrind's callgrind, in one repetition of a fixed number of "
+                  "iterations; the same build gives the same counts on any load")
+      ->check(CLI::IsMember({"time", "instructions"}));
+  run->add_option("--iterations", options.iterations,
+                  fmt::format("Iterations per thread in instruction mode (default: {})",
+                              kDefaultInstructionIterations))
+      ->type_name("N");
   run->add_flag("--cpu-profile", options.cpu_profile,
                 "Record a CPU profile of each benchmark's measured region, all threads and "
                 "repetitions together, with gperftools' profiler; writes profiles/*.prof, "
@@ -377,6 +413,11 @@ int run_run_command(const RunOptions& requested_options, const std::string& comm
   // The heap profile pass records its profiles into the parent's output directory.
   if (!options.heap_profile_output.empty()) {
     return record_heap_profiles(options, plan.instances, plan.settings);
+  }
+
+  // Under valgrind, thread 0 switches callgrind on for each measured region.
+  if (engine::running_under_valgrind()) {
+    plan.settings.instruction_iterations = plan.instruction_iterations;
   }
 
   // A child of an allocator matrix writes only its result and its CPU profiles, in a

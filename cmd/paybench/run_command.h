@@ -26,6 +26,8 @@ struct RunOptions {
   bool cpu_profile = false;
   std::string cpu_profile_hz;  // samples per second; empty: kDefaultCpuProfileHz
   bool heap_profile = false;
+  std::string measure = "time";  // or "instructions"
+  std::string iterations;        // per thread, in instruction mode; empty: the default
 
   // Set by a parent paybench that runs this one under another allocator.
   std::string result_file;            // write only the result JSON here

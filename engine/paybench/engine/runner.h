@@ -25,9 +25,14 @@ struct RunSettings {
   // of the instances; empty for no heap profiles. See heap_profiler.h.
   std::vector<std::filesystem::path> heap_profile_directories;
 
+  // Above 0: count instructions under callgrind (see instruction_counter.h) instead of timing,
+  // in one repetition of exactly this many iterations per thread.
+  std::int64_t instruction_iterations = 0;
+
   bool records_profiles() const {
     return !cpu_profile_paths.empty() || !heap_profile_directories.empty();
   }
+  bool counts_instructions() const { return instruction_iterations > 0; }
 };
 
 // Measures `instances` in this process under the allocator that is active in it. Repetitions

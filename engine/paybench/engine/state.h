@@ -22,6 +22,7 @@
 #include "paybench/engine/allocation_counter.h"
 #include "paybench/engine/cpu_profiler.h"
 #include "paybench/engine/heap_profiler.h"
+#include "paybench/engine/instruction_counter.h"
 
 namespace paybench::engine {
 
@@ -38,7 +39,8 @@ class State {
 
   // The measured region. Google Benchmark starts its timer in end() (range-for calls it
   // second) and stops it when the loop finishes. The allocation counts, the CPU profile (see
-  // cpu_profiler.h) and the heap profile (heap_profiler.h) follow the same span.
+  // cpu_profiler.h), the heap profile (heap_profiler.h) and the instruction count
+  // (instruction_counter.h) follow the same span.
   Iterator begin();
   Iterator end();
 
@@ -79,7 +81,10 @@ class State {
 
  private:
   void start_counting() {
-    if (state_.thread_index() == 0) mark_heap_region_start();
+    if (state_.thread_index() == 0) {
+      mark_heap_region_start();
+      mark_instruction_region_start();
+    }
     region_start_ = thread_allocation_counts();
     enter_measured_region();
     in_region_ = true;
@@ -89,7 +94,10 @@ class State {
     measured_ += thread_allocation_counts() - region_start_;
     leave_measured_region();
     in_region_ = false;
-    if (state_.thread_index() == 0) mark_heap_region_end(completed_iterations);
+    if (state_.thread_index() == 0) {
+      mark_instruction_region_end();
+      mark_heap_region_end(completed_iterations);
+    }
   }
   void finish_loop() {
     stop_counting(state_.iterations() * state_.threads());

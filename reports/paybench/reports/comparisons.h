@@ -38,8 +38,13 @@ struct ComparisonRequest {
 // An instance pair yields no comparison when a side has fewer than 2 usable samples or a
 // sample that is not a finite time > 0. Comparisons come in request order, then in the order
 // of the baseline instances in `runs`.
+//
+// With `exact_counts` (instruction counts, which do not vary between runs) one sample a side
+// is enough: the ratio is that of the medians, the interval is the ratio itself, and the
+// metric is "instructions".
 std::vector<Comparison> compute_comparisons(const std::vector<BenchmarkRun>& runs,
-                                            const std::vector<ComparisonRequest>& requests);
+                                            const std::vector<ComparisonRequest>& requests,
+                                            bool exact_counts = false);
 
 // Compares each allocator against `baseline_allocator` when `runs` span several allocators:
 // for every (family, workload, variant, params, threads) instance run under the baseline

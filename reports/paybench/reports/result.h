@@ -27,6 +27,9 @@ struct CacheInfo {
 };
 
 // The machine, build and invocation a result came from.
+inline constexpr const char* kMeasureTime = "time";
+inline constexpr const char* kMeasureInstructions = "instructions";
+
 struct Context {
   // Google Benchmark's context fields.
   std::string date;  // ISO 8601 with time zone, as Google Benchmark writes it
@@ -61,9 +64,16 @@ struct Context {
   std::string cpu_model;
   int cores = 0;
   std::string kernel;
-  std::string suite;  // quick or full
+  std::string suite;  // quick, full or profile
   int repetitions = 0;
   double min_time_s = 0;
+  // What real_time and cpu_time hold: "time", or "instructions" per op counted by callgrind
+  // (paybench run --measure instructions), where time_unit stays "ns" only because Google
+  // Benchmark's format requires a time unit.
+  std::string measure = kMeasureTime;
+  std::int64_t instruction_iterations = 0;  // iterations per thread in instruction mode
+
+  bool counts_instructions() const { return measure == kMeasureInstructions; }
 
   friend bool operator==(const Context&, const Context&) = default;
 };
