@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "command_line.h"
+#include "compare_command.h"
 #include "exit_codes.h"
 #include "flame_command.h"
 #include "paybench/engine/build_info.h"
@@ -30,12 +31,14 @@ int main(int argc, char** argv) {
   RunOptions run_options;
   SimulateOptions simulate_options;
   FlameCommandOptions flame_options;
+  CompareOptions compare_options;
   ProfileOptions profile_options;
   setup_list_command(app, list_options);
   setup_run_command(app, run_options);
   setup_profile_command(app, profile_options);
   const CLI::App* simulate = setup_simulate_command(app, simulate_options);
   const CLI::App* flame = setup_flame_command(app, flame_options);
+  const CLI::App* compare = setup_compare_command(app, compare_options);
 
   // CLI11 reports a mistyped command only as a missing subcommand; name the word instead.
   const bool names_unknown_command = argc > 1 && argv[1][0] != '-' &&
@@ -43,11 +46,12 @@ int main(int argc, char** argv) {
                                      std::string_view(argv[1]) != "run" &&
                                      std::string_view(argv[1]) != "profile" &&
                                      std::string_view(argv[1]) != "simulate" &&
-                                     std::string_view(argv[1]) != "flame";
+                                     std::string_view(argv[1]) != "flame" &&
+                                     std::string_view(argv[1]) != "compare";
   if (names_unknown_command) {
     fmt::print(stderr,
-               "paybench: error: unknown command '{}': expected list, run, profile, simulate or flame\n"
-               "Run 'paybench --help' for usage.\n",
+               "paybench: error: unknown command '{}': expected list, run, profile, simulate, "
+               "flame or compare\nRun 'paybench --help' for usage.\n",
                argv[1]);
     return kExitUsageError;
   }
@@ -65,6 +69,7 @@ int main(int argc, char** argv) {
     std::string message = error.what();
     if (simulate->parsed()) message = describe_simulate_parse_error(*simulate, error);
     if (flame->parsed()) message = describe_flame_parse_error(*flame, error);
+    if (compare->parsed()) message = describe_compare_parse_error(*compare, error);
     fmt::print(stderr, "paybench: error: {}\nRun '{}' for usage.\n", message, help_command);
     return kExitUsageError;
   }
@@ -73,6 +78,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("list")) return run_list_command(list_options);
     if (app.got_subcommand("simulate")) return run_simulate_command(simulate_options);
     if (app.got_subcommand("flame")) return run_flame_command(flame_options);
+    if (app.got_subcommand("compare")) return run_compare_command(compare_options);
     if (app.got_subcommand("profile")) {
       return run_profile_command(profile_options, recorded_command_line(argc, argv));
     }
