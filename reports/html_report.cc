@@ -11,8 +11,10 @@
 #include "comparison_chart.h"
 #include "embedded_files.h"
 #include "paybench/reports/comparisons.h"
+#include "paybench/reports/flamegraph.h"
 #include "paybench/reports/formatting.h"
 #include "paybench/reports/instance_summary.h"
+#include "profile_section.h"
 
 namespace paybench::reports {
 namespace {
@@ -20,7 +22,8 @@ namespace {
 namespace mustache = kainjow::mustache;
 
 // Every value handed to the templates is a string or a bool: kainjow escapes & < > " ' in
-// {{name}} tags, and the templates use no unescaped {{{name}}} tag.
+// {{name}} tags. The unescaped {{{name}}} tags get only markup that paybench makes: the flame
+// graph fragments, whose renderer escapes every name, and the flame graph CSS and script.
 using Data = mustache::data;
 
 std::string coordinate(double value) { return fmt::format("{:.1f}", value); }
@@ -380,7 +383,8 @@ Data caches_data(const Context& context) {
 
 }  // namespace
 
-std::string render_html_report(const Result& result) {
+std::string render_html_report(const Result& result,
+                               const std::optional<std::filesystem::path>& result_directory) {
   const Context& context = result.context;
   Data page;
 
@@ -409,10 +413,22 @@ std::string render_html_report(const Result& result) {
   page.set("has_caches", !context.caches.empty());
   page.set("caches", caches_data(context));
 
+  // The flame graphs need their script, which the Content-Security-Policy must then allow.
+  // Without them the page stays free of scripts.
+  ProfileSection profiles = build_profile_section(result, result_directory);
+  page.set("has_profiles", profiles.has_profiles);
+  page.set("profiles", std::move(profiles.data));
+  page.set("has_flame_graphs", profiles.has_flame_graphs);
+  page.set("flamegraph_css", profiles.has_flame_graphs ? std::string(flamegraph_css()) : "");
+  page.set("flamegraph_script",
+           profiles.has_flame_graphs ? std::string(flamegraph_script()) : "");
+
   page.set("report_css",
            mustache::partial([] { return std::string(embedded::report_css_mustache); }));
   page.set("comparison_chart",
            mustache::partial([] { return std::string(embedded::comparison_chart_svg_mustache); }));
+  page.set("profile_section",
+           mustache::partial([] { return std::string(embedded::profile_section_html_mustache); }));
 
   mustache::mustache page_template{std::string(embedded::report_html_mustache)};
   if (!page_template.is_valid()) {

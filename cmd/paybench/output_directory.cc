@@ -83,7 +83,9 @@ OutputDirectory OutputDirectory::prepare(const std::string& requested) {
 
 void OutputDirectory::write_run_outputs(const reports::Result& result) const {
   reports::write_text_file_atomically(result_path(), reports::to_json(result).dump(2) + "\n");
-  reports::write_text_file_atomically(report_path(), reports::render_html_report(result));
+  // The profile paths in the result are relative to this directory, where the report reads
+  // the folded files that its flame graphs embed.
+  reports::write_text_file_atomically(report_path(), reports::render_html_report(result, path_));
   if (!is_default_) return;
 
   // Replace the link atomically: create it under a temporary name, then rename over it.

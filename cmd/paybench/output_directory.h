@@ -22,7 +22,8 @@ class OutputDirectory {
   std::filesystem::path report_path() const { return path_ / "report.html"; }
 
   // Writes result.json and report.html, each to a temporary file that is then renamed, and
-  // for a default directory points paybench-results/latest at it.
+  // for a default directory points paybench-results/latest at it. The report embeds the flame
+  // graphs of the profiles that `result` references in this directory.
   void write_run_outputs(const reports::Result& result) const;
 
   // Removes the directory when prepare() created it and nothing has been written into it, so

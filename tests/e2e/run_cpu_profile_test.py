@@ -1,10 +1,13 @@
 """paybench run --cpu-profile: profile files per benchmark, their references in result.json,
 the workload's own functions in the folded stacks, and samples from every benchmark thread."""
 
+import html
 import json
 import os
+import re
 import subprocess
 import unittest
+import urllib.parse
 
 import jsonschema
 
@@ -90,6 +93,29 @@ class CpuProfileOfPoolTest(unittest.TestCase):
             page = read_text(os.path.join(self.out_dir, run["cpu_profile"]["flamegraph"]))
             self.assertTrue(page.startswith("<!DOCTYPE html>"), page[:80])
             self.assertIn(f"{run['cpu_profile']['samples']} samples", page, run["name"])
+
+    def test_report_embeds_graph_per_benchmark(self):
+        report = read_text(os.path.join(self.out_dir, "report.html"))
+        profiles = {run["run_name"]: run["cpu_profile"] for run in self.result["benchmarks"]}
+        self.assertGreaterEqual(len(profiles), 2)
+        self.assertIn("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'",
+                      report)
+
+        # Only the pool variant ran, so there is no comparison and no differential graph.
+        graph_data = '<script type="application/json" class="pb-flame-data">'
+        self.assertEqual(report.count(graph_data), len(profiles))
+        for run_name in profiles:
+            title = f'<span class="pb-flame-title">CPU profile of {html.escape(run_name)}</span>'
+            self.assertIn(title, report)
+
+        links = re.findall(r'href="([^"]*)"', report)
+        expected = {profile[key] for profile in profiles.values()
+                    for key in ("prof", "folded", "flamegraph")}
+        self.assertEqual({urllib.parse.unquote(link) for link in links}, expected)
+        for link in links:
+            self.assertFalse(os.path.isabs(link), link)
+            path = os.path.join(self.out_dir, urllib.parse.unquote(link))
+            self.assertTrue(os.path.isfile(path), path)
 
     def test_only_measured_region_sampled(self):
         # Google Benchmark's own work between runs, such as choosing the iteration count, runs

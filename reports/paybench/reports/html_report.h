@@ -1,19 +1,32 @@
 // The HTML report that people attach to design reviews.
 #pragma once
 
+#include <filesystem>
+#include <optional>
 #include <string>
 
 #include "paybench/reports/result.h"
 
 namespace paybench::reports {
 
-// Renders the result as one self-contained HTML page: inline CSS and inline SVG, no script, no
-// external resource of any kind (a Content-Security-Policy meta tag forbids loading any), so
-// it works offline and without JavaScript. Sections: what was run, a summary table of every
-// benchmark instance, a bar chart per comparison grouped by family and workload, and the
+// Renders the result as one self-contained HTML page: inline CSS and inline SVG, no external
+// resource of any kind (a Content-Security-Policy meta tag forbids loading any), so it works
+// offline. Sections: what was run, a summary table of every benchmark instance, a bar chart per
+// comparison grouped by family and workload, the profiles when some run has one, and the
 // machine and build context. Every text from the result is HTML-escaped.
 //
+// The Profiles section links each profiled instance's files by their paths in the result. These
+// are relative to the result file's directory, so the links keep working when the report moves
+// with its profiles folder. When `result_directory` names that directory, the section also
+// embeds interactive flame graphs of the folded files there: each instance's CPU and allocation
+// graphs, and a differential graph per comparison whose two sides have CPU profiles. A page
+// with such a graph contains the graphs' inline script, and its Content-Security-Policy allows
+// inline scripts. Any other page has no script. A folded file that is missing or invalid shows
+// as an error in its entry.
+//
 // Throws std::logic_error when a built-in template fails to render, which is a bug in paybench.
-std::string render_html_report(const Result& result);
+std::string render_html_report(
+    const Result& result,
+    const std::optional<std::filesystem::path>& result_directory = std::nullopt);
 
 }  // namespace paybench::reports
