@@ -149,8 +149,13 @@ ComparisonChart layout_comparison_chart(const Comparison& comparison,
   const auto x_of = [&](double ns) {
     return kPlotLeft + (kPlotRight - kPlotLeft) * std::clamp(ns / axis_max_ns, 0.0, 1.0);
   };
-  chart.unit = std::string(readable_time_unit(axis_max_ns));
-  const double tick_unit_ns = nanoseconds_per_unit(chart.unit);
+  // Instruction counts (time_unit "ns" by convention, see Context::measure) keep their unit.
+  const bool counts_instructions = comparison.metric == "instructions";
+  chart.unit = counts_instructions ? "instr" : std::string(readable_time_unit(axis_max_ns));
+  const double tick_unit_ns = counts_instructions ? 1 : nanoseconds_per_unit(chart.unit);
+  const auto value_text = [counts_instructions](double value) {
+    return counts_instructions ? format_count(value) + " instr" : format_time(value);
+  };
 
   chart.width = kWidth;
   chart.axis_left = kPlotLeft;
@@ -175,7 +180,7 @@ ComparisonChart layout_comparison_chart(const Comparison& comparison,
     bar.label = shorten(side.name);
     bar.full_label = side.name;
     bar.bar_class = side.bar_class;
-    bar.value_text = format_time(side.median_ns);
+    bar.value_text = value_text(side.median_ns);
     bar.x = kPlotLeft;
     bar.y = kTopMargin + static_cast<double>(i) * (kBarHeight + kBarGap);
     bar.bar_width = x_of(side.median_ns) - kPlotLeft;
@@ -187,8 +192,8 @@ ComparisonChart layout_comparison_chart(const Comparison& comparison,
     double right_end = x_of(side.median_ns);
     if (side.interval) {
       bar.has_whisker = true;
-      bar.low_text = format_time(side.interval->low);
-      bar.high_text = format_time(side.interval->high);
+      bar.low_text = value_text(side.interval->low);
+      bar.high_text = value_text(side.interval->high);
       bar.whisker_low = x_of(side.interval->low);
       bar.whisker_high = x_of(side.interval->high);
       bar.cap_top = bar.middle_y - kCapHalfHeight;
@@ -219,8 +224,8 @@ ComparisonChart layout_comparison_chart(const Comparison& comparison,
       "The ratio's interval is a {:g}% percentile bootstrap of the ratio of medians.",
       kComparisonConfidence * 100);
   chart.aria_label = fmt::format("{}: {} {}, {} {}, ratio {}, {}", chart.title, baseline_name,
-                                 format_time(sides[0].median_ns), candidate_name,
-                                 format_time(sides[1].median_ns), chart.ratio_text,
+                                 value_text(sides[0].median_ns), candidate_name,
+                                 value_text(sides[1].median_ns), chart.ratio_text,
                                  chart.verdict);
   return chart;
 }

@@ -89,6 +89,10 @@ std::string format_time_value(double nanoseconds, std::string_view unit) {
   return format_three_digits(nanoseconds / nanoseconds_per_unit(unit));
 }
 
+std::string format_cost(double value, const Context& context) {
+  return context.counts_instructions() ? format_count(value) + " instr" : format_time(value);
+}
+
 std::string format_count(double value) {
   if (!std::isfinite(value)) {
     return "n/a";

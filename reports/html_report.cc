@@ -159,7 +159,8 @@ Data row_data(const InstanceSummary& instance, const Result& result) {
   const auto text_of = [](const std::optional<double>& value, auto format) {
     return value ? format(*value) : std::string("-");
   };
-  row.set("time", text_of(instance.median_ns, format_time));
+  const auto cost = [&result](double value) { return format_cost(value, result.context); };
+  row.set("time", text_of(instance.median_ns, cost));
   row.set("cv", text_of(instance.cv, format_percent));
   row.set("allocs", text_of(instance.allocs_per_op, format_count));
   row.set("bytes", text_of(instance.bytes_per_op, format_count));
@@ -399,6 +400,16 @@ std::string render_html_report(const Result& result,
   page.set("has_command_line", !context.command_line.empty());
   page.set("command_line", context.command_line);
   page.set("facts", header_facts(result));
+  const bool counts_instructions = result.context.counts_instructions();
+  page.set("cost_header", counts_instructions ? "Instr/op" : "Time/op");
+  page.set("cost_note", counts_instructions
+                            ? "Instr/op is the number of instructions per operation that "
+                              "valgrind's callgrind counted in one repetition (paybench run "
+                              "--measure instructions); CV is 0 with one repetition. A ratio is "
+                              "candidate / baseline instructions"
+                            : "Time/op is the median real time per operation over the "
+                              "repetitions; CV is their coefficient of variation. A ratio is "
+                              "candidate time / baseline time");
   page.set("verdict_rule",
            fmt::format("a verdict needs the {:g}% interval of the ratio to lie below {:g} "
                        "(faster) or above {:g} (slower); otherwise it reads no difference, which means this "

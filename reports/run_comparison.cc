@@ -274,8 +274,11 @@ RunComparison compare_runs(const Result& baseline, const Result& candidate,
 
     const SortKey key{first->family_index, first->per_family_instance_index,
                       first->run_type == RunType::kAggregate, first->repetition_index};
-    rows.emplace_back(
-        key, difference_of(name, baseline_runs.in_unit, candidate_runs.in_unit, options.alpha));
+    BenchmarkDifference difference =
+        difference_of(name, baseline_runs.in_unit, candidate_runs.in_unit, options.alpha);
+    difference.counts_instructions =
+        baseline.context.counts_instructions() && candidate.context.counts_instructions();
+    rows.emplace_back(key, std::move(difference));
   }
   std::stable_sort(rows.begin(), rows.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });

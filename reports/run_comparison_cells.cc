@@ -34,6 +34,7 @@ std::string format_p_value(double p_value) {
 
 std::string format_measured_value(double value, const BenchmarkDifference& benchmark) {
   if (benchmark.is_percentage()) return format_percent(value);
+  if (benchmark.counts_instructions) return format_count(value) + " instr";
   return format_time(convert_time(value, benchmark.time_unit, "ns"));
 }
 

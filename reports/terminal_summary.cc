@@ -115,12 +115,8 @@ Row instance_row(const InstanceSummary& instance, const Result& result, bool sho
   const auto optional_text = [](const std::optional<double>& value, auto format) {
     return value ? format(*value) : std::string("-");
   };
-  // In instruction mode the "times" are instructions per op (see Context::measure).
-  const auto format_cost = [&result](double value) {
-    return result.context.counts_instructions() ? format_count(value) + " instr"
-                                                : format_time(value);
-  };
-  row.cells.push_back({{optional_text(instance.median_ns, format_cost), {}}});
+  const auto cost = [&result](double value) { return format_cost(value, result.context); };
+  row.cells.push_back({{optional_text(instance.median_ns, cost), {}}});
   row.cells.push_back({{optional_text(instance.cv, format_percent), {}}});
   row.cells.push_back({{optional_text(instance.allocs_per_op, format_count), {}}});
   row.cells.push_back({{optional_text(instance.bytes_per_op, format_count), {}}});

@@ -31,6 +31,10 @@ std::string format_time_value(double nanoseconds, std::string_view unit);
 // "0.031". Non-finite values read "n/a".
 std::string format_count(double value);
 
+// Formats what real_time holds in a result of `context`: a time in ns ("1.23 us"), or
+// instructions per op ("154 instr") in instruction mode.
+std::string format_cost(double value, const Context& context);
+
 // Formats a fraction as a percentage with one decimal: 0.0083 reads "0.8%".
 std::string format_percent(double fraction);
 

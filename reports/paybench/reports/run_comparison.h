@@ -75,6 +75,9 @@ struct BenchmarkDifference {
   std::string aggregate_unit;  // "time" or "percentage", aggregates only
   // The unit of the baseline's first value. Values in other units are left out.
   std::string time_unit;
+  // Both results count instructions (see Context::measure): the "times" are instructions per
+  // op, whatever time_unit says.
+  bool counts_instructions = false;
   // One entry per pair: as many as the smaller side has values.
   std::vector<MeasurementChange> measurements;
   // Missing when a side has fewer than kMinUTestRepetitions values or a time is NaN.
