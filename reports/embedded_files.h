@@ -11,6 +11,7 @@ extern const std::string_view report_html_mustache;          // templates/report
 extern const std::string_view report_css_mustache;           // templates/report.css.mustache
 extern const std::string_view comparison_chart_svg_mustache;  // templates/comparison_chart...
 extern const std::string_view compare_html_mustache;          // templates/compare.html.mustache
+extern const std::string_view gate_html_mustache;             // templates/gate.html.mustache
 extern const std::string_view profile_section_html_mustache;  // templates/profile_section...
 // The interactive flame graph's templates, style sheet and script:
 // templates/flamegraph.html.mustache, flamegraph_fragment.html.mustache, flamegraph.css and

@@ -1,8 +1,12 @@
 #include "paybench/reports/folded_stacks.h"
 
+#include <cerrno>
 #include <charconv>
+#include <cstring>
+#include <fstream>
 #include <limits>
 #include <map>
+#include <sstream>
 #include <stdexcept>
 #include <system_error>
 
@@ -192,6 +196,17 @@ FoldedProfile merge_identical_stacks(const FoldedProfile& profile) {
     first.count = add_checked(first.count, stack.count);
   }
   return merged;
+}
+
+FoldedProfile read_folded_file(const std::filesystem::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    throw InputError(path.string(), "", std::string("cannot be opened: ") + std::strerror(errno));
+  }
+  std::ostringstream content;
+  content << file.rdbuf();
+  if (file.bad()) throw InputError(path.string(), "", "reading the file failed");
+  return parse_folded(content.view(), path.string());
 }
 
 }  // namespace paybench::reports

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "exit_codes.h"
+#include "result_input.h"
 #include "paybench/reports/atomic_file.h"
 #include "paybench/reports/input_error.h"
 #include "paybench/reports/result_json.h"
@@ -72,20 +73,6 @@ CLI::Validator format_check() {
       "{table,json,markdown,html}");
 }
 
-double parse_alpha(const std::string& text) {
-  double value = 0;
-  const char* end = text.data() + text.size();
-  const auto [parsed_end, error] = std::from_chars(text.data(), end, value);
-  const bool is_number = error == std::errc() && parsed_end == end && !text.empty();
-  if (!is_number || !std::isfinite(value) || value <= 0 || value >= 1) {
-    throw UsageError(fmt::format(
-        "invalid value '{}' for --alpha: expected a significance level above 0 and below 1, "
-        "such as 0.05",
-        text));
-  }
-  return value;
-}
-
 std::optional<reports::FamilyFilter> family_filter_of(const CompareOptions& options) {
   const bool has_baseline_filter = options.filter_baseline.has_value();
   const bool has_candidate_filter = options.filter_candidate.has_value();
@@ -112,17 +99,6 @@ std::optional<reports::FamilyFilter> family_filter_of(const CompareOptions& opti
   };
   return reports::FamilyFilter{compile("--filter-baseline", *options.filter_baseline),
                                compile("--filter-candidate", *options.filter_candidate)};
-}
-
-reports::Result read_side(const std::string& path, const char* side) {
-  try {
-    return reports::read_result_file(path);
-  } catch (const reports::InputError& error) {
-    throw UsageError(fmt::format(
-        "cannot read the {} {}; expected a paybench result.json or Google Benchmark JSON "
-        "(--benchmark_format=json)",
-        side, error.what()));
-  }
 }
 
 std::vector<std::string> benchmark_names(const reports::Result& result) {
@@ -269,8 +245,8 @@ int run_compare_command(const CompareOptions& options) {
     check_output_is_no_input(options.output, options.candidate);
   }
 
-  const reports::Result baseline = read_side(options.baseline, "baseline");
-  const reports::Result candidate = read_side(options.candidate, "candidate");
+  const reports::Result baseline = read_result_input(options.baseline, "baseline");
+  const reports::Result candidate = read_result_input(options.candidate, "candidate");
   if (family_filter) {
     check_filter_matches(baseline, options.baseline, family_filter->baseline, "--filter-baseline");
     check_filter_matches(candidate, options.candidate, family_filter->candidate,

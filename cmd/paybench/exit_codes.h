@@ -6,12 +6,17 @@ namespace paybench::cli {
 inline constexpr int kExitSuccess = 0;
 inline constexpr int kExitBenchmarkFailed = 1;  // the run finished, but a benchmark failed
 inline constexpr int kExitUsageError = 2;       // invalid option, value, pattern or input file
+inline constexpr int kExitGateRegression = 1;   // gate: at least one benchmark regressed
+inline constexpr int kExitGateInconclusive = 3;  // gate: no regression, but some undecided
 
 inline constexpr const char* kExitCodesHelp =
     "Exit codes:\n"
     "  0  success\n"
-    "  1  run: the run finished but at least one benchmark failed (its error is in the result)\n"
+    "  1  run: the run finished but at least one benchmark failed (its error is in the result);\n"
+    "     gate: at least one benchmark regressed\n"
     "  2  invalid command line, option value, pattern or input, or a file that cannot be\n"
-    "     read or written; no partial output is left behind\n";
+    "     read or written; no partial output is left behind\n"
+    "  3  gate: no regression, but some benchmarks were inconclusive (too few repetitions or\n"
+    "     too much noise to decide)\n";
 
 }  // namespace paybench::cli

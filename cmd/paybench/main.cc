@@ -10,6 +10,7 @@
 #include "compare_command.h"
 #include "exit_codes.h"
 #include "flame_command.h"
+#include "gate_command.h"
 #include "paybench/engine/build_info.h"
 #include "list_command.h"
 #include "profile_command.h"
@@ -33,12 +34,14 @@ int main(int argc, char** argv) {
   FlameCommandOptions flame_options;
   CompareOptions compare_options;
   ProfileOptions profile_options;
+  GateCommandOptions gate_options;
   setup_list_command(app, list_options);
   setup_run_command(app, run_options);
   setup_profile_command(app, profile_options);
   const CLI::App* simulate = setup_simulate_command(app, simulate_options);
   const CLI::App* flame = setup_flame_command(app, flame_options);
   const CLI::App* compare = setup_compare_command(app, compare_options);
+  setup_gate_command(app, gate_options);
 
   // CLI11 reports a mistyped command only as a missing subcommand; name the word instead.
   const bool names_unknown_command = argc > 1 && argv[1][0] != '-' &&
@@ -47,11 +50,12 @@ int main(int argc, char** argv) {
                                      std::string_view(argv[1]) != "profile" &&
                                      std::string_view(argv[1]) != "simulate" &&
                                      std::string_view(argv[1]) != "flame" &&
-                                     std::string_view(argv[1]) != "compare";
+                                     std::string_view(argv[1]) != "compare" &&
+                                     std::string_view(argv[1]) != "gate";
   if (names_unknown_command) {
     fmt::print(stderr,
                "paybench: error: unknown command '{}': expected list, run, profile, simulate, "
-               "flame or compare\nRun 'paybench --help' for usage.\n",
+               "flame, compare or gate\nRun 'paybench --help' for usage.\n",
                argv[1]);
     return kExitUsageError;
   }
@@ -79,6 +83,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("simulate")) return run_simulate_command(simulate_options);
     if (app.got_subcommand("flame")) return run_flame_command(flame_options);
     if (app.got_subcommand("compare")) return run_compare_command(compare_options);
+    if (app.got_subcommand("gate")) return run_gate_command(gate_options);
     if (app.got_subcommand("profile")) {
       return run_profile_command(profile_options, recorded_command_line(argc, argv));
     }

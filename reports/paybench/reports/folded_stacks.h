@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +44,10 @@ struct FoldedProfile {
 // 2^64 - 1, the frame list is empty, or the counts of the whole text add up to more than
 // 2^64 - 1.
 FoldedProfile parse_folded(std::string_view text, std::string_view source_name);
+
+// Reads the file at `path` and parses it with parse_folded(), naming the file in errors.
+// Throws InputError when the file cannot be read, and as parse_folded() does.
+FoldedProfile read_folded_file(const std::filesystem::path& path);
 
 // Writes `profile` in the form parse_folded() reads: one line per stack, in the order of
 // `profile.stacks`, each ending in '\n'. Stacks are written as they are, so identical stacks
