@@ -1,28 +1,14 @@
 #include "paybench/engine/callgrind_dump.h"
 
-#include <cerrno>
 #include <charconv>
-#include <cstring>
-#include <fstream>
-#include <sstream>
+
+#include "paybench/reports/input_file.h"
 
 namespace paybench::engine {
 namespace {
 
 constexpr std::string_view kTriggerPrefix = "desc: Trigger: Client Request: ";
 constexpr std::string_view kTotalsPrefix = "totals:";
-
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    throw reports::InputError(path.string(), "",
-                              std::string("cannot be opened: ") + std::strerror(errno));
-  }
-  std::ostringstream content;
-  content << file.rdbuf();
-  if (file.bad()) throw reports::InputError(path.string(), "", "reading the file failed");
-  return content.str();
-}
 
 }  // namespace
 
@@ -76,7 +62,7 @@ std::map<std::string, std::uint64_t> read_callgrind_dumps(const std::filesystem:
   for (const auto& entry : std::filesystem::directory_iterator(directory)) {
     const std::string name = entry.path().filename().string();
     if (!name.starts_with(numbered_prefix)) continue;
-    const CallgrindDump dump = parse_callgrind_dump(read_text(entry.path()), entry.path().string());
+    const CallgrindDump dump = parse_callgrind_dump(reports::read_input_file(entry.path(), "a callgrind dump"), entry.path().string());
     instructions[dump.trigger] += dump.instructions;
   }
   return instructions;

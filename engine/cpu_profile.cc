@@ -10,6 +10,8 @@
 #include <sstream>
 #include <system_error>
 
+#include "paybench/reports/input_file.h"
+
 namespace paybench::engine {
 namespace {
 
@@ -314,23 +316,8 @@ CpuProfile parse_cpu_profile(std::string_view bytes, std::string_view source_nam
 }
 
 CpuProfile read_cpu_profile(const std::filesystem::path& path) {
-  std::error_code error;
-  if (std::filesystem::is_directory(path, error)) {
-    throw reports::InputError(path.string(), "",
-                              "is a directory; expected a CPU profile written by gperftools");
-  }
-
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    throw reports::InputError(path.string(), "",
-                              std::string("cannot be opened: ") + std::strerror(errno));
-  }
-  std::ostringstream content;
-  content << file.rdbuf();
-  if (file.bad()) {
-    throw reports::InputError(path.string(), "", "reading the file failed");
-  }
-  return parse_cpu_profile(content.view(), path.string());
+  const std::string bytes = reports::read_input_file(path, "a CPU profile written by gperftools");
+  return parse_cpu_profile(bytes, path.string());
 }
 
 std::vector<MappedObject> parse_maps(std::string_view maps_text) {

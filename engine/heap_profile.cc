@@ -1,11 +1,8 @@
 #include "paybench/engine/heap_profile.h"
 
-#include <cerrno>
 #include <charconv>
-#include <cstring>
-#include <fstream>
-#include <sstream>
-#include <system_error>
+
+#include "paybench/reports/input_file.h"
 
 namespace paybench::engine {
 namespace {
@@ -171,21 +168,8 @@ HeapProfile parse_heap_profile(std::string_view text, std::string_view source_na
 }
 
 HeapProfile read_heap_profile(const std::filesystem::path& path) {
-  std::error_code error;
-  if (std::filesystem::is_directory(path, error)) {
-    throw reports::InputError(path.string(), "",
-                              "is a directory; expected a heap profile written by gperftools");
-  }
-
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    throw reports::InputError(path.string(), "",
-                              std::string("cannot be opened: ") + std::strerror(errno));
-  }
-  std::ostringstream content;
-  content << file.rdbuf();
-  if (file.bad()) throw reports::InputError(path.string(), "", "reading the file failed");
-  return parse_heap_profile(content.view(), path.string());
+  const std::string text = reports::read_input_file(path, "a heap profile written by gperftools");
+  return parse_heap_profile(text, path.string());
 }
 
 void add_allocations_between(const HeapProfile& before, const HeapProfile& after,

@@ -1,3 +1,4 @@
+#include "mustache_template.h"
 #include "paybench/reports/flamegraph.h"
 
 #include <cmath>
@@ -126,21 +127,6 @@ std::string fit_label(const std::string& name, double width_px) {
   return name.substr(0, starts[max_chars - 2]) + "..";
 }
 
-std::string render_template(std::string_view text, const Data& data,
-                            std::string_view template_name) {
-  mustache::mustache page_template{std::string(text)};
-  if (!page_template.is_valid()) {
-    throw std::logic_error(fmt::format("the built-in {} template is invalid: {}",
-                                       template_name, page_template.error_message()));
-  }
-  std::string output = page_template.render(data);
-  if (!page_template.is_valid()) {
-    throw std::logic_error(fmt::format("rendering the built-in {} template failed: {}",
-                                       template_name, page_template.error_message()));
-  }
-  return output;
-}
-
 // Appends `text` with & < > " ' written as entities, which is safe in XML text and in quoted
 // attribute values.
 void append_xml_escaped(std::string& out, std::string_view text) {
@@ -262,7 +248,7 @@ std::string render_layout(const FlameLayout& layout, FlameOutput output,
     case FlameOutput::kSvg:
       return render_svg(layout, options);
     case FlameOutput::kHtmlFragment:
-      return render_template(embedded::flamegraph_fragment_html_mustache,
+      return render_builtin_template(embedded::flamegraph_fragment_html_mustache,
                              fragment_data(layout, options), "flame graph fragment");
     case FlameOutput::kHtmlPage: {
       Data page = fragment_data(layout, options);
@@ -273,7 +259,7 @@ std::string render_layout(const FlameLayout& layout, FlameOutput output,
                mustache::partial([] { return std::string(embedded::flamegraph_css); }));
       page.set("flamegraph_js",
                mustache::partial([] { return std::string(embedded::flamegraph_js); }));
-      return render_template(embedded::flamegraph_html_mustache, page, "flame graph page");
+      return render_builtin_template(embedded::flamegraph_html_mustache, page, "flame graph page");
     }
   }
   throw std::logic_error("render_layout: unknown FlameOutput value");

@@ -1,16 +1,13 @@
 #include "paybench/reports/folded_stacks.h"
 
-#include <cerrno>
 #include <charconv>
-#include <cstring>
-#include <fstream>
 #include <limits>
 #include <map>
-#include <sstream>
 #include <stdexcept>
 #include <system_error>
 
 #include "paybench/reports/input_error.h"
+#include "paybench/reports/input_file.h"
 
 namespace paybench::reports {
 namespace {
@@ -199,14 +196,7 @@ FoldedProfile merge_identical_stacks(const FoldedProfile& profile) {
 }
 
 FoldedProfile read_folded_file(const std::filesystem::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    throw InputError(path.string(), "", std::string("cannot be opened: ") + std::strerror(errno));
-  }
-  std::ostringstream content;
-  content << file.rdbuf();
-  if (file.bad()) throw InputError(path.string(), "", "reading the file failed");
-  return parse_folded(content.view(), path.string());
+  return parse_folded(read_input_file(path, "folded stacks"), path.string());
 }
 
 }  // namespace paybench::reports

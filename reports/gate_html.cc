@@ -10,6 +10,7 @@
 
 #include "embedded_files.h"
 #include "gate_cells.h"
+#include "mustache_template.h"
 #include "paybench/reports/flamegraph.h"
 #include "paybench/reports/gate_output.h"
 #include "run_comparison_cells.h"
@@ -26,14 +27,6 @@ using Data = mustache::data;
 
 // Names listed in a note before "and N more".
 constexpr std::size_t kMaxListedNames = 50;
-
-Data list_of(const std::vector<Data>& items) {
-  Data list(Data::type::list);
-  for (const Data& item : items) {
-    list.push_back(item);
-  }
-  return list;
-}
 
 // The id of the i-th flame graph's element, for the links from the table. Ids are numbered
 // rather than made from names, which may hold any character.
@@ -195,17 +188,7 @@ std::string render_gate_html(const GateReport& report,
   page.set("report_css",
            mustache::partial([] { return std::string(embedded::report_css_mustache); }));
 
-  mustache::mustache page_template{std::string(embedded::gate_html_mustache)};
-  if (!page_template.is_valid()) {
-    throw std::logic_error("the built-in gate template is invalid: " +
-                           page_template.error_message());
-  }
-  std::string html = page_template.render(page);
-  if (!page_template.is_valid()) {
-    throw std::logic_error("rendering the built-in gate template failed: " +
-                           page_template.error_message());
-  }
-  return html;
+  return render_builtin_template(embedded::gate_html_mustache, page, "gate");
 }
 
 }  // namespace paybench::reports

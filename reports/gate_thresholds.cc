@@ -4,10 +4,10 @@
 
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
+
+#include "paybench/reports/input_file.h"
 #include <set>
-#include <sstream>
 
 namespace paybench::reports {
 namespace {
@@ -88,14 +88,11 @@ BenchmarkThreshold GateThresholds::for_benchmark(std::string_view benchmark_name
 
 GateThresholds read_thresholds_file(const std::filesystem::path& path, GateThresholds defaults) {
   const std::string source = path.string();
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw InputError(source, "", "cannot be opened; expected a thresholds file (JSON)");
-  std::ostringstream content;
-  content << file.rdbuf();
+  const std::string text = read_input_file(path, "a thresholds file (JSON)");
 
   Json json;
   try {
-    json = Json::parse(content.str());
+    json = Json::parse(text);
   } catch (const Json::parse_error& error) {
     throw InputError(source, "", std::string("not JSON: ") + error.what());
   }

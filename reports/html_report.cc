@@ -1,3 +1,4 @@
+#include "mustache_template.h"
 #include "paybench/reports/html_report.h"
 
 #include <algorithm>
@@ -37,14 +38,6 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
     text += (text.empty() ? "" : std::string(separator)) + part;
   }
   return text;
-}
-
-Data list_of(const std::vector<Data>& items) {
-  Data list(Data::type::list);
-  for (const Data& item : items) {
-    list.push_back(item);
-  }
-  return list;
 }
 
 Data fact(const std::string& term, const std::string& value) {
@@ -441,17 +434,7 @@ std::string render_html_report(const Result& result,
   page.set("profile_section",
            mustache::partial([] { return std::string(embedded::profile_section_html_mustache); }));
 
-  mustache::mustache page_template{std::string(embedded::report_html_mustache)};
-  if (!page_template.is_valid()) {
-    throw std::logic_error("the built-in HTML report template is invalid: " +
-                           page_template.error_message());
-  }
-  std::string html = page_template.render(page);
-  if (!page_template.is_valid()) {
-    throw std::logic_error("rendering the built-in HTML report template failed: " +
-                           page_template.error_message());
-  }
-  return html;
+  return render_builtin_template(embedded::report_html_mustache, page, "HTML report");
 }
 
 }  // namespace paybench::reports

@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "mustache_template.h"
 #include "paybench/reports/flamegraph.h"
 #include "paybench/reports/folded_stacks.h"
 #include "paybench/reports/formatting.h"
@@ -26,14 +27,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Data = kainjow::mustache::data;
-
-Data list_of(std::vector<Data> items) {
-  Data list(Data::type::list);
-  for (Data& item : items) {
-    list.push_back(std::move(item));
-  }
-  return list;
-}
 
 bool is_unreserved_url_byte(char c) {
   const bool is_letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');

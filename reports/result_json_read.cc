@@ -11,6 +11,7 @@
 #include <string>
 
 #include "json_special_numbers.h"
+#include "paybench/reports/input_file.h"
 #include "paybench/reports/result_json.h"
 
 namespace paybench::reports {
@@ -517,21 +518,7 @@ Result result_from_json_text(std::string_view text, std::string_view source) {
 }
 
 Result read_result_file(const std::filesystem::path& path) {
-  std::error_code error;
-  if (std::filesystem::is_directory(path, error)) {
-    throw InputError(path.string(), "", "is a directory; expected a JSON result file");
-  }
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    throw InputError(path.string(), "",
-                     std::string("cannot open the file: ") + std::strerror(errno));
-  }
-  std::ostringstream content;
-  content << file.rdbuf();
-  if (file.bad()) {
-    throw InputError(path.string(), "", "reading the file failed");
-  }
-  return result_from_json_text(content.str(), path.string());
+  return result_from_json_text(read_input_file(path, "a JSON result file"), path.string());
 }
 
 }  // namespace paybench::reports

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "embedded_files.h"
+#include "mustache_template.h"
 #include "paybench/reports/run_comparison_output.h"
 #include "run_comparison_cells.h"
 
@@ -23,14 +24,6 @@ using Data = mustache::data;
 
 // Names listed in a note before "and N more".
 constexpr std::size_t kMaxListedNames = 50;
-
-Data list_of(const std::vector<Data>& items) {
-  Data list(Data::type::list);
-  for (const Data& item : items) {
-    list.push_back(item);
-  }
-  return list;
-}
 
 // The name split after each '/', so that the template can offer a line break there (<wbr>) and
 // a narrow column never breaks a name inside "threads:1".
@@ -230,17 +223,7 @@ std::string render_comparison_html(const RunComparison& comparison) {
   page.set("report_css",
            mustache::partial([] { return std::string(embedded::report_css_mustache); }));
 
-  mustache::mustache page_template{std::string(embedded::compare_html_mustache)};
-  if (!page_template.is_valid()) {
-    throw std::logic_error("the built-in comparison template is invalid: " +
-                           page_template.error_message());
-  }
-  std::string html = page_template.render(page);
-  if (!page_template.is_valid()) {
-    throw std::logic_error("rendering the built-in comparison template failed: " +
-                           page_template.error_message());
-  }
-  return html;
+  return render_builtin_template(embedded::compare_html_mustache, page, "comparison");
 }
 
 }  // namespace paybench::reports

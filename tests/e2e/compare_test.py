@@ -394,7 +394,7 @@ class BadInputTest(unittest.TestCase):
 
     def test_missing_file(self):
         self.assert_rejected(["no-such.json", case("test1_run1.json")],
-                             "baseline no-such.json", "cannot open the file")
+                             "baseline no-such.json", "cannot be opened")
 
     def test_not_json(self):
         with scratch_directory() as directory:

@@ -4,8 +4,8 @@
 // The process runs under `valgrind --tool=callgrind --instr-atstart=no`, so nothing is counted
 // until thread 0 of a benchmark starts its measured region, which switches callgrind's
 // instrumentation on for every thread until the region ends. After each call of a benchmark's
-// function, thread 0 asks callgrind to dump the counts collected since the previous dump, with
-// the benchmark's name in the dump's trigger line. Callgrind counts executed guest
+// function, thread 0 requests a callgrind dump of the counts collected since the previous
+// dump, with the benchmark's name in the dump's trigger line. Callgrind counts executed guest
 // instructions, which do not depend on the load of the machine: two runs of one binary give the
 // same count for code that runs on one thread. Where threads wait for each other, the waiting
 // loops are counted too, and vary between runs.

@@ -1,12 +1,12 @@
 // The verdict of `paybench gate`: whether a candidate result regressed against a baseline, in
 // a way that a CI job can branch on without crying wolf on a noisy machine.
 //
-// Times: a benchmark regresses only when its median got slower than its threshold allows, the
-// 95% bootstrap interval of candidate / baseline median lies above 1, its two-sided
-// Mann-Whitney U test stays significant at alpha after a Holm correction over every tested
-// benchmark, and the slowdown is at least the threshold's floor. It passes when even the upper
-// end of the interval stays within the threshold (or below the floor). Anything between is
-// inconclusive, never a silent pass: too few repetitions, or too much noise to decide.
+// Times: a benchmark regresses only when four things hold. Its median got slower than its
+// threshold allows; the 95% bootstrap interval of candidate / baseline median lies above 1;
+// its two-sided Mann-Whitney U test stays significant at alpha after a Holm correction over
+// every tested benchmark; and the slowdown is at least the threshold's floor. It passes when
+// even the upper end of the interval stays within the threshold (or below the floor). Anything
+// between is inconclusive, never a silent pass: too few repetitions, or too much noise.
 //
 // Instruction counts (both results from `run --measure instructions`): counts repeat exactly,
 // so the ratio decides alone: a regression when it exceeds the threshold and the floor.
