@@ -79,6 +79,13 @@ endfunction()
 
 paybench_find_shared_library(PAYBENCH_JEMALLOC_LIBRARY jemalloc libjemalloc-dev)
 paybench_find_shared_library(PAYBENCH_TCMALLOC_LIBRARY tcmalloc_minimal libgoogle-perftools-dev)
+# valgrind's client requests (callgrind.h), which switch instruction counting on and off
+# around measured regions; valgrind itself runs only in `paybench run --measure instructions`.
+find_path(PAYBENCH_VALGRIND_INCLUDE_DIR valgrind/callgrind.h)
+if(NOT PAYBENCH_VALGRIND_INCLUDE_DIR)
+  message(FATAL_ERROR "valgrind/callgrind.h not found: install valgrind (scripts/setup)")
+endif()
+
 # The full tcmalloc, whose heap profiler records `paybench run --heap-profile`.
 paybench_find_shared_library(PAYBENCH_TCMALLOC_FULL_LIBRARY tcmalloc libgoogle-perftools-dev)
 paybench_find_shared_library(PAYBENCH_MIMALLOC_LIBRARY mimalloc libmimalloc-dev)
