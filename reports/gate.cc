@@ -51,9 +51,27 @@ bool usable(const std::vector<double>& values) {
 
 std::string percent(double fraction) { return fmt::format("{:.1f}%", fraction * 100); }
 
+// Changes smaller than this show as "no change": they round to 0.0%.
+constexpr double kUnchanged = 0.0005;
+
 std::string change_text(double ratio) {
   const double change = ratio - 1;
-  return change >= 0 ? percent(change) + " slower" : percent(-change) + " faster";
+  if (std::fabs(change) < kUnchanged) return "no change";
+  return change > 0 ? percent(change) + " slower" : percent(-change) + " faster";
+}
+
+std::string instruction_change_text(double ratio) {
+  const double change = ratio - 1;
+  if (std::fabs(change) < kUnchanged) return "no change in instructions per op";
+  return percent(std::fabs(change)) + (change > 0 ? " more" : " fewer") + " instructions per op";
+}
+
+// Returns the smallest two-sided p-value that the exact U test can give for samples of `m`
+// and `n` distinct values: 2 / C(m + n, m), both extreme orderings over all of them.
+double smallest_u_test_p(int m, int n) {
+  double orderings = 1;
+  for (int i = 1; i <= m; ++i) orderings = orderings * (n + i) / i;
+  return std::min(1.0, 2 / orderings);
 }
 
 // Judges an instruction count, which repeats exactly: the ratio decides.
@@ -69,7 +87,7 @@ void judge_exact(GateBenchmark& benchmark) {
   if (beyond_threshold && beyond_floor) {
     benchmark.verdict = GateVerdict::kRegression;
     benchmark.reason =
-        fmt::format("{} instructions per op, {} more than the {} allowed", change_text(ratio),
+        fmt::format("{}, {} more than the {} allowed", instruction_change_text(ratio),
                     percent(ratio - 1 - benchmark.threshold.max_regression),
                     percent(benchmark.threshold.max_regression));
     return;
@@ -77,14 +95,14 @@ void judge_exact(GateBenchmark& benchmark) {
   benchmark.verdict = GateVerdict::kPass;
   benchmark.reason =
       beyond_threshold
-          ? fmt::format("{}, but by {:.1f} instructions per op, under the floor of {:g}",
-                        change_text(ratio), delta, benchmark.threshold.min_delta)
-          : fmt::format("{}, within {}", change_text(ratio),
+          ? fmt::format("{}, but by {:.1f}, under the floor of {:g} instructions",
+                        instruction_change_text(ratio), delta, benchmark.threshold.min_delta)
+          : fmt::format("{}, within {}", instruction_change_text(ratio),
                         percent(benchmark.threshold.max_regression));
 }
 
-// Judges times once the U tests of the whole suite are corrected.
-void judge_times(GateBenchmark& benchmark, double alpha) {
+// Judges times once the U tests of the whole suite, `tested` of them, are corrected.
+void judge_times(GateBenchmark& benchmark, double alpha, std::size_t tested) {
   const double ratio = *benchmark.ratio;
   const double low = *benchmark.ci_low;
   const double high = *benchmark.ci_high;
@@ -131,6 +149,15 @@ void judge_times(GateBenchmark& benchmark, double alpha) {
     benchmark.reason = fmt::format(
         "{}, but the U test is not significant after the Holm correction (p = {:.4g}, alpha {:g})",
         change_text(ratio), *benchmark.holm_p_value, alpha);
+    const double best_p = smallest_u_test_p(benchmark.baseline_repetitions,
+                                            benchmark.candidate_repetitions) *
+                          static_cast<double>(tested);
+    if (best_p >= alpha) {
+      benchmark.reason += fmt::format(
+          ". With {} and {} repetitions no U test over {} benchmarks can get below p = {:.3g}: "
+          "measure with 9 or more repetitions",
+          benchmark.baseline_repetitions, benchmark.candidate_repetitions, tested, best_p);
+    }
   } else {
     benchmark.reason = fmt::format("{}, but by {:.2f} ns per op, under the floor of {:g} ns",
                                    change_text(ratio), delta_ns, benchmark.threshold.min_delta);
@@ -188,6 +215,16 @@ GateReport evaluate_gate(const Result& baseline, const Result& candidate,
                          " holds times; gate two results of the same --measure");
   }
   report.exact_counts = baseline_counts;
+  const bool same_iterations =
+      baseline.context.instruction_iterations == candidate.context.instruction_iterations;
+  if (report.exact_counts && !same_iterations) {
+    throw InputError(options.candidate_label, "context.instruction_iterations",
+                     fmt::format("counted {} iterations per benchmark where {} counted {}; per-op "
+                                 "counts include setup spread over the iterations, so count both "
+                                 "with the same --iterations",
+                                 candidate.context.instruction_iterations, options.baseline_label,
+                                 baseline.context.instruction_iterations));
+  }
 
   const Collected before = collect(baseline, report.exact_counts);
   const Collected after = collect(candidate, report.exact_counts);
@@ -260,7 +297,13 @@ GateReport evaluate_gate(const Result& baseline, const Result& candidate,
   for (std::size_t i = 0; i < tested.size(); ++i) {
     GateBenchmark& benchmark = report.benchmarks[tested[i]];
     benchmark.holm_p_value = adjusted[i];
-    judge_times(benchmark, options.alpha);
+    judge_times(benchmark, options.alpha, tested.size());
+  }
+
+  for (const ThresholdOverride& entry : options.thresholds.overrides) {
+    const bool used = std::any_of(report.benchmarks.begin(), report.benchmarks.end(),
+                                  [&](const GateBenchmark& b) { return b.threshold.pattern == entry.pattern; });
+    if (!used) report.unused_patterns.push_back(entry.pattern);
   }
 
   if (report.benchmarks.empty()) {

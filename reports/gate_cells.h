@@ -21,10 +21,14 @@ std::string format_gate_interval(const GateBenchmark& benchmark);
 std::string format_gate_p_value(const std::optional<double>& p_value);
 
 // "5% (queues/*)": the threshold and the pattern that set it, if any.
-std::string format_gate_threshold(const GateBenchmark& benchmark);
+// The floor is in ns, or in instructions with `exact_counts`.
+std::string format_gate_threshold(const GateBenchmark& benchmark, bool exact_counts = false);
 
 // "2 regressions, 1 inconclusive, 40 passed" for the verdict line.
 std::string describe_gate_counts(const GateReport& report);
+
+// One paragraph on when a benchmark regresses, passes or is inconclusive in `report`.
+std::string describe_gate_rule(const GateReport& report);
 
 // The family of a benchmark name: the part before its first '/'.
 std::string gate_family(const std::string& name);

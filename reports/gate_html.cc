@@ -36,19 +36,6 @@ std::string describe_side(const std::string& label, const Context& context) {
   return context.date.empty() ? label : fmt::format("{} ({})", label, context.date);
 }
 
-std::string describe_rule(const GateReport& report) {
-  if (report.exact_counts) {
-    return "A benchmark regresses when its instruction count per op grows by more than its "
-           "threshold and at least its floor; counts repeat exactly, so the ratio decides.";
-  }
-  return fmt::format(
-      "A benchmark regresses when its median grows by more than its threshold, the 95% interval "
-      "of candidate / baseline median lies above 1 and its U test is significant at alpha {:g} "
-      "after the Holm correction. It passes when the whole interval stays within the threshold. "
-      "Anything between is inconclusive: too few repetitions or too much noise to decide.",
-      report.alpha);
-}
-
 Data row_data(const GateReport& report, const GateBenchmark& benchmark,
               const std::map<std::string, std::string>& flame_graph_ids) {
   const auto median_text = [&](double median) {
@@ -63,7 +50,7 @@ Data row_data(const GateReport& report, const GateBenchmark& benchmark,
   row.set("interval", format_gate_interval(benchmark));
   row.set("p_value", format_gate_p_value(benchmark.p_value));
   row.set("holm_p_value", format_gate_p_value(benchmark.holm_p_value));
-  row.set("threshold", format_gate_threshold(benchmark));
+  row.set("threshold", format_gate_threshold(benchmark, report.exact_counts));
   row.set("reason", benchmark.reason);
 
   const auto id = flame_graph_ids.find(benchmark.name);
@@ -147,7 +134,7 @@ std::string render_gate_html(const GateReport& report,
   page.set("candidate", describe_side(report.candidate_label, report.candidate_context));
   page.set("measure", report.exact_counts ? "instructions per op, counted by callgrind"
                                           : "median real time over the repetitions");
-  page.set("rule", describe_rule(report));
+  page.set("rule", describe_gate_rule(report));
 
   // Flame graphs without a fragment or a file have nothing to show.
   std::vector<Data> graphs;

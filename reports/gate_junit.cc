@@ -64,7 +64,7 @@ std::string figures_of(const GateReport& report, const GateBenchmark& benchmark)
   lines.push_back("95% interval of candidate / baseline " + format_gate_interval(benchmark));
   lines.push_back("p " + format_gate_p_value(benchmark.p_value) + ", Holm-corrected p " +
                   format_gate_p_value(benchmark.holm_p_value));
-  lines.push_back("threshold " + format_gate_threshold(benchmark));
+  lines.push_back("threshold " + format_gate_threshold(benchmark, report.exact_counts));
   std::string text;
   for (const std::string& line : lines) text += xml_text(line) + "\n";
   return text;

@@ -66,21 +66,8 @@ void append_table(std::string& out, const GateReport& report,
          markdown_escape(format_gate_change(benchmark->ratio)),
          markdown_escape(format_gate_interval(*benchmark)),
          markdown_escape(format_gate_p_value(benchmark->holm_p_value)),
-         markdown_escape(format_gate_threshold(*benchmark)), markdown_escape(benchmark->reason)});
+         markdown_escape(format_gate_threshold(*benchmark, report.exact_counts)), markdown_escape(benchmark->reason)});
   }
-}
-
-std::string describe_rule(const GateReport& report) {
-  if (report.exact_counts) {
-    return "Both results count instructions per op, which repeat exactly, so a benchmark "
-           "regresses when its count grows by more than its threshold and at least its floor.";
-  }
-  return fmt::format(
-      "A benchmark regresses when its median real time grows by more than its threshold, the 95% "
-      "interval of candidate / baseline median lies above 1 and its Mann-Whitney U test is "
-      "significant at alpha {:g} after the Holm correction. Inconclusive means too few "
-      "repetitions or too much noise to decide.",
-      report.alpha);
 }
 
 void append_name_note(std::string& out, const std::vector<std::string>& names,
@@ -101,7 +88,7 @@ std::string render_gate_markdown(const GateReport& report,
   out += fmt::format(
       "Candidate {} against baseline {}, {}. {}\n\n", markdown_escape(report.candidate_label),
       markdown_escape(report.baseline_label),
-      report.exact_counts ? "instructions per op" : "median real time", describe_rule(report));
+      report.exact_counts ? "instructions per op" : "median real time", describe_gate_rule(report));
 
   std::vector<const GateBenchmark*> flagged;
   std::vector<const GateBenchmark*> settled;

@@ -6,9 +6,13 @@
 
 #include "gate_cells.h"
 #include "paybench/reports/gate_output.h"
+#include "run_comparison_cells.h"
 
 namespace paybench::reports {
 namespace {
+
+// Names listed in a note before "and N more".
+constexpr std::size_t kMaxListedNames = 20;
 
 constexpr const char* kRed = "\033[31m";
 constexpr const char* kGreen = "\033[32m";
@@ -46,7 +50,7 @@ std::string render_gate_table(const GateReport& report, bool use_color) {
                     has_medians ? format_gate_value(report, benchmark.baseline_median) : "-",
                     has_medians ? format_gate_value(report, benchmark.candidate_median) : "-",
                     format_gate_change(benchmark.ratio), format_gate_interval(benchmark),
-                    format_gate_p_value(benchmark.holm_p_value), format_gate_threshold(benchmark),
+                    format_gate_p_value(benchmark.holm_p_value), format_gate_threshold(benchmark, report.exact_counts),
                     to_string(benchmark.verdict)});
   }
 
@@ -88,11 +92,12 @@ std::string render_gate_table(const GateReport& report, bool use_color) {
   }
   const auto note = [&](const std::vector<std::string>& names, const char* what) {
     if (names.empty()) return;
-    out += fmt::format("{} {}: {}\n", names.size(), what, fmt::join(names, ", "));
+    out += fmt::format("{} {}: {}\n", names.size(), what, join_names(names, kMaxListedNames));
   };
   note(report.only_in_baseline, "only in the baseline, not judged");
   note(report.only_in_candidate, "only in the candidate, not judged");
   note(report.failed, "failed on a side, not judged");
+  note(report.unused_patterns, "thresholds file patterns matched no benchmark");
 
   const GateVerdict overall = report.overall();
   out += "\nVerdict: " + painted(to_string(overall), color_of(overall), use_color) + " (" +

@@ -37,7 +37,8 @@ constexpr const char* kGateHelp =
     "  {\"max_regression\": \"5%\", \"min_delta_ns\": 2,\n"
     "   \"benchmarks\": [{\"pattern\": \"queues/*\", \"max_regression\": \"15%\"},\n"
     "                  {\"pattern\": \"writes/postgres/*\", \"ignore\": true}]}\n"
-    "The first matching pattern applies; its file values replace the command line's.\n";
+    "The first matching pattern applies. Values in the file take precedence over\n"
+    "--max-regression and --min-delta.\n";
 
 constexpr double kMaxMinDelta = 1e9;
 
@@ -58,6 +59,15 @@ double parse_min_delta(const std::string& text) {
 
 reports::GateThresholds thresholds_of(const GateCommandOptions& options) {
   reports::GateThresholds thresholds;
+  const bool looks_like_fraction = !options.max_regression.ends_with('%') &&
+                                   options.max_regression.starts_with("0.");
+  if (looks_like_fraction) {
+    fmt::print(stderr,
+               "paybench: warning: --max-regression {} means {}%, not {:g}%: the value is in "
+               "percent, so write 5 or 5% for five percent\n",
+               options.max_regression, options.max_regression,
+               std::strtod(options.max_regression.c_str(), nullptr) * 100);
+  }
   try {
     thresholds.max_regression = reports::parse_percentage(options.max_regression, "--max-regression");
     thresholds.min_delta = parse_min_delta(options.min_delta);
@@ -215,6 +225,13 @@ int run_gate_command(const GateCommandOptions& options) {
     report = reports::evaluate_gate(baseline, candidate, gate_options);
   } catch (const reports::InputError& error) {
     throw UsageError(error.what());
+  }
+
+  for (const std::string& pattern : report.unused_patterns) {
+    fmt::print(stderr,
+               "paybench: warning: pattern '{}' of {} matches no benchmark of the two results; "
+               "patterns match whole names, such as 'queues/*'\n",
+               pattern, options.thresholds);
   }
 
   // Differential flame graphs go beside the Markdown or HTML file that links them.

@@ -60,6 +60,9 @@ struct GateReport {
   std::vector<std::string> only_in_baseline;
   std::vector<std::string> only_in_candidate;
   std::vector<std::string> failed;
+  // Patterns of the thresholds file that no judged benchmark matched (a typo is the usual
+  // cause), in file order. A pattern hidden by an earlier matching one counts as unused too.
+  std::vector<std::string> unused_patterns;
 
   // kRegression when any benchmark regressed, else kInconclusive when any is inconclusive,
   // else kPass.
@@ -74,7 +77,8 @@ std::vector<double> holm_adjust(const std::vector<double>& p_values);
 
 // Judges every benchmark of `candidate` that `baseline` has too, by run name over the
 // repetitions (iteration runs without error). Throws InputError naming both labels when the
-// results have no benchmark in common, or when one counts instructions and the other times.
+// results have no benchmark in common, when one counts instructions and the other times, or
+// when both count instructions over different iteration counts.
 GateReport evaluate_gate(const Result& baseline, const Result& candidate,
                          const GateOptions& options);
 
