@@ -29,8 +29,10 @@ static_assert(sizeof(MessageBuffer<4096>) == 4096);
 constexpr int kBatch = 32;
 
 // One pool per object size, shared by every thread of a benchmark, as one pool is shared by
-// the worker threads of a service. It lives for the whole process, so later repetitions find
-// it warm, as a service's pool is in its steady state.
+// the worker threads of a service. It lives for the whole process, and each measurement warms
+// it before its loop: a thread's first get may allocate the thread's cache, which would put a
+// one-time cost into the first repetition and an address-dependent one into instruction counts.
+// A service's pool is measured in its steady state.
 template <std::size_t kBytes>
 paybench::ObjectPool<MessageBuffer<kBytes>>& shared_pool() {
   static paybench::ObjectPool<MessageBuffer<kBytes>> pool;
@@ -61,6 +63,7 @@ struct PoolSource {
 template <template <std::size_t> class Source, std::size_t kBytes>
 void run_single(State& state) {
   const Source<kBytes> source;
+  source.put(source.get());
   for (auto _ : state) {
     MessageBuffer<kBytes>* buffer = source.get();
     buffer->length = 1;
@@ -73,6 +76,8 @@ template <template <std::size_t> class Source, std::size_t kBytes>
 void run_batch(State& state) {
   const Source<kBytes> source;
   std::array<MessageBuffer<kBytes>*, kBatch> buffers{};
+  for (auto*& buffer : buffers) buffer = source.get();
+  for (auto* buffer : buffers) source.put(buffer);
   while (state.keep_running_batch(kBatch)) {
     for (auto*& buffer : buffers) {
       buffer = source.get();
