@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "chart_axis.h"
 #include "paybench/reports/comparisons.h"
 #include "paybench/reports/formatting.h"
 #include "paybench/reports/statistics.h"
@@ -32,27 +33,16 @@ constexpr double kAxisHeadroom = 1.05;
 constexpr int kTargetTickCount = 5;
 // Labels longer than this are shortened; the tooltip keeps the whole text.
 constexpr std::size_t kMaxLabelLength = 22;
+// Dots of the repetitions spread over this middle share of a bar's height, at positions of the
+// golden-ratio sequence, which never repeat and stay evenly spread for any count.
+constexpr double kDotSpread = 0.7;
+constexpr double kGoldenRatioFraction = 0.6180339887498949;
 
 std::string shorten(const std::string& label) {
   if (label.size() <= kMaxLabelLength) {
     return label;
   }
   return label.substr(0, kMaxLabelLength - 3) + "...";
-}
-
-// A step of 1, 2, 2.5 or 5 times a power of ten that splits `range` into about `count` parts.
-double nice_step(double range, int count) {
-  const double raw = range / count;
-  const double magnitude = std::pow(10, std::floor(std::log10(raw)));
-  const double normalized = raw / magnitude;
-  double step = 10;
-  for (double candidate : {1.0, 2.0, 2.5, 5.0}) {
-    if (normalized <= candidate) {
-      step = candidate;
-      break;
-    }
-  }
-  return step * magnitude;
 }
 
 std::optional<MedianInterval> median_interval_of(std::span<const double> samples_ns) {
@@ -123,13 +113,14 @@ ComparisonChart layout_comparison_chart(const Comparison& comparison,
     std::string bar_class;
     double median_ns;
     std::optional<MedianInterval> interval;
+    std::span<const double> samples_ns;
   };
   const double unit_ns = nanoseconds_per_unit(comparison.time_unit);
   const std::vector<Side> sides = {
       {baseline_name, "bar-baseline", comparison.baseline_median * unit_ns,
-       median_interval_of(baseline_ns)},
+       median_interval_of(baseline_ns), baseline_ns},
       {candidate_name, "bar-" + chart.verdict_class, comparison.candidate_median * unit_ns,
-       median_interval_of(candidate_ns)},
+       median_interval_of(candidate_ns), candidate_ns},
   };
 
   double largest_ns = 0;
@@ -137,6 +128,11 @@ ComparisonChart layout_comparison_chart(const Comparison& comparison,
     largest_ns = std::max(largest_ns, side.median_ns);
     if (side.interval) {
       largest_ns = std::max(largest_ns, side.interval->high);
+    }
+    for (const double sample : side.samples_ns) {
+      if (std::isfinite(sample)) {
+        largest_ns = std::max(largest_ns, sample);
+      }
     }
   }
   if (!(largest_ns > 0)) {
@@ -200,6 +196,18 @@ ComparisonChart layout_comparison_chart(const Comparison& comparison,
       bar.cap_bottom = bar.middle_y + kCapHalfHeight;
       right_end = std::max(right_end, bar.whisker_high);
     }
+    for (std::size_t r = 0; r < side.samples_ns.size(); ++r) {
+      const double sample = side.samples_ns[r];
+      if (!std::isfinite(sample) || sample <= 0) {
+        continue;
+      }
+      const double position = std::fmod(static_cast<double>(r) * kGoldenRatioFraction, 1.0);
+      const double dot_x = x_of(sample);
+      bar.dots.push_back({dot_x,
+                          bar.y + kBarHeight * ((1 - kDotSpread) / 2 + kDotSpread * position),
+                          fmt::format("repetition {}: {}", r + 1, value_text(sample))});
+      right_end = std::max(right_end, dot_x);
+    }
     bar.value_x = right_end + kValueTextGap;
     chart.bars.push_back(std::move(bar));
   }
@@ -209,6 +217,11 @@ ComparisonChart layout_comparison_chart(const Comparison& comparison,
   chart.caption = fmt::format(
       "Bars: median real time per operation over {} baseline and {} candidate repetitions. ",
       comparison.baseline_samples, comparison.candidate_samples);
+  const bool has_dots = std::any_of(chart.bars.begin(), chart.bars.end(),
+                                    [](const ChartBar& bar) { return !bar.dots.empty(); });
+  if (has_dots) {
+    chart.caption += "Dots: each repetition. ";
+  }
   if (all_whiskers) {
     chart.caption += fmt::format("Whiskers: {:g}% percentile-bootstrap interval of each median. ",
                                  kComparisonConfidence * 100);

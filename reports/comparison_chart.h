@@ -15,6 +15,13 @@ struct ChartTick {
   std::string label;  // in the chart's unit, without the unit
 };
 
+// One repetition of a side, drawn as a dot over its bar.
+struct ChartDot {
+  double x = 0;
+  double y = 0;
+  std::string tooltip;  // "repetition 3: 6.18 ns"
+};
+
 struct ChartBar {
   std::string label;       // shown left of the bar, shortened when long
   std::string full_label;  // in the bar's tooltip
@@ -37,6 +44,9 @@ struct ChartBar {
   double middle_y = 0;
   double cap_top = 0;
   double cap_bottom = 0;
+
+  // The side's repetitions, spread over the bar's height so that equal times stay visible.
+  std::vector<ChartDot> dots;
 };
 
 struct ComparisonChart {
@@ -62,7 +72,8 @@ struct ComparisonChart {
 };
 
 // Lays out the chart of `comparison`. The samples are the real times per operation in
-// nanoseconds of each side's repetitions, for the whiskers; either may be empty.
+// nanoseconds of each side's repetitions, for the whiskers and the dots; either may be empty.
+// Samples that are not finite and > 0 get no dot.
 ComparisonChart layout_comparison_chart(const Comparison& comparison,
                                         std::span<const double> baseline_ns,
                                         std::span<const double> candidate_ns);

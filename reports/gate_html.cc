@@ -8,6 +8,8 @@
 #include <tuple>
 #include <vector>
 
+#include "change_views.h"
+#include "chart_data.h"
 #include "embedded_files.h"
 #include "gate_cells.h"
 #include "mustache_template.h"
@@ -166,14 +168,14 @@ std::string render_gate_html(const GateReport& report,
   page.set("has_flame_graph_section", !graphs.empty());
   page.set("flame_graphs", list_of(graphs));
   page.set("context_rows", context_rows(report.baseline_context, report.candidate_context));
+  page.set("change_chart_data", change_chart_data(layout_change_chart(gate_change_spec(report))));
 
   // The flame graphs need their script, which the Content-Security-Policy must then allow.
   // Without them the page stays free of scripts.
   page.set("has_flame_graphs", has_fragments);
   page.set("flamegraph_css", has_fragments ? std::string(flamegraph_css()) : "");
   page.set("flamegraph_script", has_fragments ? std::string(flamegraph_script()) : "");
-  page.set("report_css",
-           mustache::partial([] { return std::string(embedded::report_css_mustache); }));
+  add_chart_partials(page);
 
   return render_builtin_template(embedded::gate_html_mustache, page, "gate");
 }

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <kainjow/mustache.hpp>
 
+#include "chart_data.h"
 #include "comparison_chart.h"
 #include "embedded_files.h"
 #include "paybench/reports/comparisons.h"
@@ -16,6 +17,7 @@
 #include "paybench/reports/formatting.h"
 #include "paybench/reports/instance_summary.h"
 #include "profile_section.h"
+#include "report_views.h"
 
 namespace paybench::reports {
 namespace {
@@ -26,8 +28,6 @@ namespace mustache = kainjow::mustache;
 // {{name}} tags. The unescaped {{{name}}} tags get only markup that paybench makes: the flame
 // graph fragments, whose renderer escapes every name, and the flame graph CSS and script.
 using Data = mustache::data;
-
-std::string coordinate(double value) { return fmt::format("{:.1f}", value); }
 
 std::string join(const std::vector<std::string>& parts, std::string_view separator) {
   std::string text;
@@ -215,66 +215,6 @@ Data families_data(const Result& result) {
   return list_of(families);
 }
 
-Data chart_data(const ComparisonChart& chart) {
-  Data data;
-  for (const auto& [key, value] : std::initializer_list<std::pair<const char*, std::string>>{
-           {"title", chart.title},
-           {"aria_label", chart.aria_label},
-           {"ratio_text", chart.ratio_text},
-           {"ratio_meaning", chart.ratio_meaning},
-           {"verdict", chart.verdict},
-           {"verdict_class", chart.verdict_class},
-           {"caption", chart.caption},
-           {"unit", chart.unit},
-           {"width", coordinate(chart.width)},
-           {"height", coordinate(chart.height)},
-           {"axis_left", coordinate(chart.axis_left)},
-           {"axis_right", coordinate(chart.axis_right)},
-           {"axis_y", coordinate(chart.axis_y)},
-           {"grid_top", coordinate(chart.grid_top)},
-           {"label_y", coordinate(chart.label_y)},
-           {"unit_x", coordinate(chart.unit_x)},
-           {"unit_y", coordinate(chart.unit_y)}}) {
-    data.set(key, value);
-  }
-
-  std::vector<Data> ticks;
-  for (const ChartTick& tick : chart.ticks) {
-    Data item;
-    item.set("x", coordinate(tick.x));
-    item.set("label", tick.label);
-    ticks.push_back(std::move(item));
-  }
-  data.set("ticks", list_of(ticks));
-
-  std::vector<Data> bars;
-  for (const ChartBar& bar : chart.bars) {
-    Data item;
-    item.set("label", bar.label);
-    item.set("full_label", bar.full_label);
-    item.set("bar_class", bar.bar_class);
-    item.set("value_text", bar.value_text);
-    item.set("x", coordinate(bar.x));
-    item.set("y", coordinate(bar.y));
-    item.set("bar_width", coordinate(bar.bar_width));
-    item.set("bar_height", coordinate(bar.bar_height));
-    item.set("label_x", coordinate(bar.label_x));
-    item.set("text_y", coordinate(bar.text_y));
-    item.set("value_x", coordinate(bar.value_x));
-    item.set("has_whisker", bar.has_whisker);
-    item.set("low_text", bar.low_text);
-    item.set("high_text", bar.high_text);
-    item.set("whisker_low", coordinate(bar.whisker_low));
-    item.set("whisker_high", coordinate(bar.whisker_high));
-    item.set("middle_y", coordinate(bar.middle_y));
-    item.set("cap_top", coordinate(bar.cap_top));
-    item.set("cap_bottom", coordinate(bar.cap_bottom));
-    bars.push_back(std::move(item));
-  }
-  data.set("bars", list_of(bars));
-  return data;
-}
-
 // Charts grouped by (family, workload), groups in the order of their first comparison.
 Data comparison_groups_data(const Result& result) {
   std::vector<std::pair<std::string, std::string>> group_order;
@@ -291,7 +231,8 @@ Data comparison_groups_data(const Result& result) {
         comparison,
         samples_ns(result, comparison.baseline_run_name, comparison.baseline_allocator),
         samples_ns(result, comparison.candidate_run_name, comparison.candidate_allocator));
-    group_charts[static_cast<std::size_t>(it - group_order.begin())].push_back(chart_data(chart));
+    group_charts[static_cast<std::size_t>(it - group_order.begin())].push_back(
+        comparison_chart_data(chart));
   }
 
   std::vector<Data> groups;
@@ -427,10 +368,10 @@ std::string render_html_report(const Result& result,
   page.set("flamegraph_script",
            profiles.has_flame_graphs ? std::string(flamegraph_script()) : "");
 
-  page.set("report_css",
-           mustache::partial([] { return std::string(embedded::report_css_mustache); }));
-  page.set("comparison_chart",
-           mustache::partial([] { return std::string(embedded::comparison_chart_svg_mustache); }));
+  add_overview(result, page);
+  add_view_sections(result, page);
+  add_navigation(profiles.has_profiles, page);
+  add_chart_partials(page);
   page.set("profile_section",
            mustache::partial([] { return std::string(embedded::profile_section_html_mustache); }));
 

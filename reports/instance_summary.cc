@@ -42,6 +42,7 @@ struct InstanceBuilder {
   std::vector<double> latency_p50_ns;
   std::vector<double> latency_p99_ns;
   std::vector<double> latency_p999_ns;
+  std::vector<double> items_per_second;
   const BenchmarkRun* median_aggregate = nullptr;
   const BenchmarkRun* cv_aggregate = nullptr;
 
@@ -75,6 +76,7 @@ struct InstanceBuilder {
     add_counter(run, kLatencyP50Counter, latency_p50_ns);
     add_counter(run, kLatencyP99Counter, latency_p99_ns);
     add_counter(run, kLatencyP999Counter, latency_p999_ns);
+    add_counter(run, kItemsPerSecondCounter, items_per_second);
   }
 
   static void add_counter(const BenchmarkRun& run, const char* name, std::vector<double>& values) {
@@ -105,6 +107,7 @@ struct InstanceBuilder {
     summary.latency_p50_ns = median_of_present(latency_p50_ns);
     summary.latency_p99_ns = median_of_present(latency_p99_ns);
     summary.latency_p999_ns = median_of_present(latency_p999_ns);
+    summary.items_per_second = median_of_present(items_per_second);
     return std::move(summary);
   }
 };
@@ -139,6 +142,9 @@ std::vector<FamilySummary> summarize_instances(const Result& result) {
       builder.summary.run_name = run.run_name;
       builder.summary.display_name = display_name_of(run.run_name, family);
       builder.summary.allocator = run.allocator;
+      builder.summary.variant = run.variant;
+      builder.summary.params = run.params;
+      builder.summary.threads = run.threads;
       builders.push_back(std::move(builder));
     }
     builders[it->second].add(run);

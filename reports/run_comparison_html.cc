@@ -4,10 +4,13 @@
 
 #include <array>
 #include <kainjow/mustache.hpp>
+#include <map>
 #include <stdexcept>
 #include <tuple>
 #include <vector>
 
+#include "change_views.h"
+#include "chart_data.h"
 #include "embedded_files.h"
 #include "mustache_template.h"
 #include "paybench/reports/run_comparison_output.h"
@@ -19,7 +22,7 @@ namespace {
 namespace mustache = kainjow::mustache;
 
 // Every value handed to the template is a string or a bool: kainjow escapes & < > " ' in
-// {{name}} tags, and the template uses no unescaped {{{name}}} tag.
+// {{name}} tags, and the templates use no unescaped {{{name}}} tag.
 using Data = mustache::data;
 
 // Names listed in a note before "and N more".
@@ -194,6 +197,20 @@ Data context_rows(const Context& baseline, const Context& candidate) {
   return list_of(items);
 }
 
+// Counts the change chart's rows by colour, for the verdicts at a glance.
+Data change_counts(const ChangeChartSpec& spec) {
+  std::map<std::string, int> counts;
+  for (const ChangeRowSpec& row : spec.rows) {
+    ++counts[row.css_class];
+  }
+  Data data;
+  for (const char* css_class : {"faster", "slower", "same", "untested"}) {
+    data.set(css_class, std::to_string(counts[css_class]));
+  }
+  data.set("has_untested", counts["untested"] > 0);
+  return data;
+}
+
 }  // namespace
 
 std::string render_comparison_html(const RunComparison& comparison) {
@@ -220,8 +237,12 @@ std::string render_comparison_html(const RunComparison& comparison) {
   page.set("has_notes", !notes.empty());
   page.set("notes", list_of(notes));
   page.set("context_rows", context_rows(comparison.baseline_context, comparison.candidate_context));
-  page.set("report_css",
-           mustache::partial([] { return std::string(embedded::report_css_mustache); }));
+
+  const ChangeChartSpec change_spec = comparison_change_spec(comparison);
+  page.set("has_change_chart", !change_spec.rows.empty());
+  page.set("change_counts", change_counts(change_spec));
+  page.set("change_chart_data", change_chart_data(layout_change_chart(change_spec)));
+  add_chart_partials(page);
 
   return render_builtin_template(embedded::compare_html_mustache, page, "comparison");
 }

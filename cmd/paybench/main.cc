@@ -14,6 +14,7 @@
 #include "paybench/engine/build_info.h"
 #include "list_command.h"
 #include "profile_command.h"
+#include "report_command.h"
 #include "run_command.h"
 #include "simulate_command.h"
 #include "usage_error.h"
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
   CompareOptions compare_options;
   ProfileOptions profile_options;
   GateCommandOptions gate_options;
+  ReportOptions report_options;
   setup_list_command(app, list_options);
   setup_run_command(app, run_options);
   setup_profile_command(app, profile_options);
@@ -42,6 +44,7 @@ int main(int argc, char** argv) {
   const CLI::App* flame = setup_flame_command(app, flame_options);
   const CLI::App* compare = setup_compare_command(app, compare_options);
   setup_gate_command(app, gate_options);
+  const CLI::App* report = setup_report_command(app, report_options);
 
   // CLI11 reports a mistyped command only as a missing subcommand; name the word instead.
   const bool names_unknown_command = argc > 1 && argv[1][0] != '-' &&
@@ -51,11 +54,12 @@ int main(int argc, char** argv) {
                                      std::string_view(argv[1]) != "simulate" &&
                                      std::string_view(argv[1]) != "flame" &&
                                      std::string_view(argv[1]) != "compare" &&
-                                     std::string_view(argv[1]) != "gate";
+                                     std::string_view(argv[1]) != "gate" &&
+                                     std::string_view(argv[1]) != "report";
   if (names_unknown_command) {
     fmt::print(stderr,
                "paybench: error: unknown command '{}': expected list, run, profile, simulate, "
-               "flame, compare or gate\nRun 'paybench --help' for usage.\n",
+               "flame, compare, gate or report\nRun 'paybench --help' for usage.\n",
                argv[1]);
     return kExitUsageError;
   }
@@ -74,6 +78,7 @@ int main(int argc, char** argv) {
     if (simulate->parsed()) message = describe_simulate_parse_error(*simulate, error);
     if (flame->parsed()) message = describe_flame_parse_error(*flame, error);
     if (compare->parsed()) message = describe_compare_parse_error(*compare, error);
+    if (report->parsed()) message = describe_report_parse_error(*report, error);
     fmt::print(stderr, "paybench: error: {}\nRun '{}' for usage.\n", message, help_command);
     return kExitUsageError;
   }
@@ -84,6 +89,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("flame")) return run_flame_command(flame_options);
     if (app.got_subcommand("compare")) return run_compare_command(compare_options);
     if (app.got_subcommand("gate")) return run_gate_command(gate_options);
+    if (app.got_subcommand("report")) return run_report_command(report_options);
     if (app.got_subcommand("profile")) {
       return run_profile_command(profile_options, recorded_command_line(argc, argv));
     }

@@ -321,7 +321,8 @@ class SimulateHelpTest(unittest.TestCase):
     def test_unknown_command_lists_simulate(self):
         completed = run_paybench("simulat")
         self.assertEqual(completed.exit_code, 2)
-        self.assertIn("expected list, run, profile, simulate, flame, compare or gate", completed.stderr)
+        self.assertIn("expected list, run, profile, simulate, flame, compare, gate or report",
+                      completed.stderr)
 
 
 if __name__ == "__main__":

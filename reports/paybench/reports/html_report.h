@@ -11,9 +11,13 @@ namespace paybench::reports {
 
 // Renders the result as one self-contained HTML page: inline CSS and inline SVG, no external
 // resource of any kind (a Content-Security-Policy meta tag forbids loading any), so it works
-// offline. Sections: what was run, a summary table of every benchmark instance, a bar chart per
-// comparison grouped by family and workload, the profiles when some run has one, and the
-// machine and build context. Every text from the result is HTML-escaped.
+// offline. Every page shows what was run, with the verdicts counted per family and a summary
+// table of every benchmark instance. It draws a bar chart per comparison, grouped by family and
+// workload, with each repetition as a dot, and ends with the machine and build context.
+// Sections that need data appear only with it: thread scaling (a workload at several thread
+// counts), batch-size curves (the writes family), latency percentiles, the allocator matrix
+// (several allocators) and the profiles. A table of contents links the sections present.
+// Every chart but the flame graphs is static SVG. Every text from the result is HTML-escaped.
 //
 // The Profiles section links each profiled instance's files by their paths in the result. These
 // are relative to the result file's directory, so the links keep working when the report moves

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +21,8 @@ inline constexpr const char* kBytesPerOpCounter = "bytes_per_op";
 inline constexpr const char* kLatencyP50Counter = "latency_p50_ns";
 inline constexpr const char* kLatencyP99Counter = "latency_p99_ns";
 inline constexpr const char* kLatencyP999Counter = "latency_p999_ns";
+// Google Benchmark's throughput counter (SetItemsProcessed): items of all threads per second.
+inline constexpr const char* kItemsPerSecondCounter = "items_per_second";
 
 struct InstanceSummary {
   std::string family;        // the run's family, or the first part of run_name when it has none
@@ -27,6 +31,11 @@ struct InstanceSummary {
   std::string display_name;  // run_name without the leading "<family>/"
   std::string allocator;
   std::string label;
+  // From the instance's first run: paybench's variant and parameters (both empty for plain
+  // Google Benchmark results) and the thread count.
+  std::string variant;
+  std::map<std::string, std::int64_t> params;
+  std::int64_t threads = 1;
 
   // real_time of the non-error iteration runs, in nanoseconds, in file order.
   std::vector<double> real_times_ns;
@@ -41,6 +50,7 @@ struct InstanceSummary {
   std::optional<double> latency_p50_ns;
   std::optional<double> latency_p99_ns;
   std::optional<double> latency_p999_ns;
+  std::optional<double> items_per_second;
 
   int iteration_runs = 0;  // with or without an error
   int error_runs = 0;
