@@ -3,6 +3,10 @@
 #include <gperftools/profiler.h>
 
 #include <atomic>
+#include <cstdio>
+#include <exception>
+
+#include "paybench/reports/atomic_file.h"
 
 namespace paybench::engine {
 namespace {
@@ -43,14 +47,18 @@ std::string CpuProfileRecorder::record_to(const std::filesystem::path& path) {
   if (!recording_.empty() && recording_ == path) return "";
   stop();
 
+  // gperftools writes the file while it records, so it writes a temporary file that stop()
+  // renames: a process killed while recording leaves no truncated profile under `path`.
   ProfilerOptions options{};
   options.filter_in_thread = &is_inside_measured_region;
   options.filter_in_thread_arg = nullptr;
-  if (ProfilerStartWithOptions(path.c_str(), &options) == 0) {
+  const std::filesystem::path temporary = reports::temporary_path_next_to(path);
+  if (ProfilerStartWithOptions(temporary.c_str(), &options) == 0) {
     return "failed to start the CPU profiler writing to '" + path.string() +
            "': the directory is not writable, or another profile is running (unset CPUPROFILE)";
   }
   recording_ = path;
+  temporary_ = temporary;
   threads_in_measured_region.store(0, std::memory_order_relaxed);
   recording.store(true, std::memory_order_relaxed);
   return "";
@@ -60,7 +68,14 @@ void CpuProfileRecorder::stop() {
   if (recording_.empty()) return;
   recording.store(false, std::memory_order_relaxed);
   ProfilerStop();
+  try {
+    reports::commit_temporary_file(temporary_, recording_);
+  } catch (const std::exception& error) {
+    // The instance then has no profile, which the run's summary counts.
+    std::fprintf(stderr, "paybench: warning: CPU profile left out: %s\n", error.what());
+  }
   recording_.clear();
+  temporary_.clear();
 }
 
 }  // namespace paybench::engine

@@ -3,7 +3,10 @@
 #include <dlfcn.h>
 
 #include <atomic>
-#include <fstream>
+#include <exception>
+#include <string>
+
+#include "paybench/reports/atomic_file.h"
 
 namespace paybench::engine {
 namespace {
@@ -91,9 +94,14 @@ void HeapProfileRecorder::stop() {
   recording.store(false, std::memory_order_relaxed);
   heap_profiler_api().stop();
 
-  std::ofstream regions(recording_ / kHeapRegionsFileName);
-  regions << "dumps " << dumps_written.load(std::memory_order_relaxed) << '\n'
-          << "iterations " << iterations_measured.load(std::memory_order_relaxed) << '\n';
+  const std::string regions =
+      "dumps " + std::to_string(dumps_written.load(std::memory_order_relaxed)) + "\n" +
+      "iterations " + std::to_string(iterations_measured.load(std::memory_order_relaxed)) + "\n";
+  try {
+    reports::write_text_file_atomically(recording_ / kHeapRegionsFileName, regions);
+  } catch (const std::exception&) {
+    // The reader reports the missing file as an incomplete profile of this instance.
+  }
   recording_.clear();
 }
 

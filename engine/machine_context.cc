@@ -2,6 +2,7 @@
 
 #include <sys/utsname.h>
 
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -84,6 +85,19 @@ reports::Context collect_context(const benchmark::BenchmarkReporter::Context& be
   context.cores = static_cast<int>(std::thread::hardware_concurrency());
   context.kernel = read_kernel();
   return context;
+}
+
+reports::Context collect_context() {
+  // Google Benchmark sets the executable's name in Initialize(), and its JSON reporter reads it.
+  static const std::string executable = [] {
+    std::error_code error;
+    const std::filesystem::path path = std::filesystem::read_symlink("/proc/self/exe", error);
+    return error ? std::string("paybench") : path.string();
+  }();
+  if (benchmark::BenchmarkReporter::Context::executable_name == nullptr) {
+    benchmark::BenchmarkReporter::Context::executable_name = executable.c_str();
+  }
+  return collect_context(benchmark::BenchmarkReporter::Context());
 }
 
 }  // namespace paybench::engine

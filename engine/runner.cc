@@ -6,6 +6,7 @@
 #include <exception>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -13,8 +14,9 @@
 #include "paybench/engine/allocator.h"
 #include "paybench/engine/cpu_profiler.h"
 #include "paybench/engine/heap_profiler.h"
-#include "paybench/engine/instruction_counter.h"
 #include "paybench/engine/idle_thread.h"
+#include "paybench/engine/instruction_counter.h"
+#include "paybench/engine/interruption.h"
 #include "paybench/engine/machine_context.h"
 #include "paybench/engine/progress.h"
 #include "paybench/engine/state.h"
@@ -142,11 +144,9 @@ void configure_google_benchmark(const RunSettings& settings) {
   benchmark::Initialize(&argc, argv.data());
 }
 
-int repetitions_of(const BenchmarkInstance& instance, const RunSettings& settings) {
-  // An instruction count does not vary like a time, so one repetition is the measurement.
-  if (settings.counts_instructions()) return 1;
-  return std::max(settings.repetitions, instance.workload->min_repetitions);
-}
+// The error of the repetitions skipped after an interruption request. Their instances are
+// dropped from the result.
+constexpr const char* kSkippedByInterruption = "skipped: the run was interrupted";
 
 // The profile files of one instance; an empty path records no profile of that kind.
 struct InstanceProfiles {
@@ -184,6 +184,16 @@ struct Profilers {
 void run_instance(benchmark::State& benchmark_state, const BenchmarkInstance& instance,
                   ProgressLine& progress, const std::string& progress_name,
                   Profilers& profilers, const InstanceProfiles& profiles) {
+  // Every thread checks, because each thread's state ends its own loop. The empty loop makes
+  // Google Benchmark report the iteration count of the other repetitions. Google Benchmark
+  // 1.7.1 aborts when one repetition of a benchmark reports another count, even a failed one,
+  // because its ComputeStats() compares the counts before it skips failed runs.
+  if (interruption_requested()) {
+    benchmark_state.SkipWithError(kSkippedByInterruption);
+    for (auto _ : benchmark_state) {
+    }
+    return;
+  }
   if (benchmark_state.thread_index() == 0) progress.on_benchmark_start(progress_name);
 
   State state(benchmark_state, instance.params);
@@ -236,7 +246,26 @@ std::vector<reports::BenchmarkRun> in_instance_order(std::vector<reports::Benchm
   return runs;
 }
 
+// Removes the runs of every instance that a repetition skipped by an interruption request left
+// unfinished.
+void drop_unfinished_instances(std::vector<reports::BenchmarkRun>& runs) {
+  std::set<std::string> unfinished;
+  for (const reports::BenchmarkRun& run : runs) {
+    if (run.error_occurred && run.error_message == kSkippedByInterruption) {
+      unfinished.insert(run.run_name);
+    }
+  }
+  std::erase_if(
+      runs, [&](const reports::BenchmarkRun& run) { return unfinished.contains(run.run_name); });
+}
+
 }  // namespace
+
+int planned_repetitions(const BenchmarkInstance& instance, const RunSettings& settings) {
+  // An instruction count does not vary like a time, so one repetition is the measurement.
+  if (settings.counts_instructions()) return 1;
+  return std::max(settings.repetitions, instance.workload->min_repetitions);
+}
 
 reports::Result run_benchmarks(const std::vector<BenchmarkInstance>& instances,
                                const RunSettings& settings) {
@@ -245,7 +274,8 @@ reports::Result run_benchmarks(const std::vector<BenchmarkInstance>& instances,
 
   configure_google_benchmark(settings);
   int total_runs = 0;
-  for (const BenchmarkInstance& instance : instances) total_runs += repetitions_of(instance, settings);
+  for (const BenchmarkInstance& instance : instances)
+    total_runs += planned_repetitions(instance, settings);
   ProgressLine progress(settings.show_progress, total_runs, settings.progress_prefix);
 
   Profilers profilers;
@@ -278,7 +308,7 @@ reports::Result run_benchmarks(const std::vector<BenchmarkInstance>& instances,
     benchmark::internal::Benchmark* benchmark =
         benchmark::RegisterBenchmark(registered_name.c_str(), body)
             ->Threads(instance.threads)
-            ->Repetitions(repetitions_of(instance, settings))
+            ->Repetitions(planned_repetitions(instance, settings))
             ->UseRealTime()
             ->Unit(benchmark::kNanosecond);
     if (settings.counts_instructions()) benchmark->Iterations(settings.instruction_iterations);
@@ -298,6 +328,10 @@ reports::Result run_benchmarks(const std::vector<BenchmarkInstance>& instances,
   result.context.repetitions = settings.repetitions;
   result.context.min_time_s = settings.min_time_s;
   result.context.command_line = settings.command_line;
+  if (interruption_requested()) {
+    result.context.interrupted = true;
+    drop_unfinished_instances(result.benchmarks);
+  }
   return result;
 }
 

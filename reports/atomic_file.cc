@@ -7,6 +7,8 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 
@@ -59,15 +61,25 @@ class TemporaryFile {
   bool released_ = false;
 };
 
-TemporaryFile create_temporary_next_to(const fs::path& target) {
+fs::path directory_of(const fs::path& target) {
+  return target.has_parent_path() ? target.parent_path() : fs::path(".");
+}
+
+std::string temporary_marker(int pid) { return ".tmp-" + std::to_string(pid) + "-"; }
+
+// Returns a new name ".<target name>.tmp-<pid>-<n>" in the directory of `target`.
+fs::path next_temporary_name(const fs::path& target) {
   static std::atomic<unsigned> counter{0};
-  const fs::path directory = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  const std::string name = "." + target.filename().string() + temporary_marker(::getpid()) +
+                           std::to_string(counter.fetch_add(1, std::memory_order_relaxed));
+  return directory_of(target) / name;
+}
+
+TemporaryFile create_temporary_next_to(const fs::path& target) {
+  const fs::path directory = directory_of(target);
 
   for (int attempt = 0; attempt < kMaxTemporaryNameAttempts; ++attempt) {
-    const std::string name = "." + target.filename().string() + ".tmp-" +
-                             std::to_string(::getpid()) + "-" +
-                             std::to_string(counter.fetch_add(1, std::memory_order_relaxed));
-    fs::path candidate = directory / name;
+    fs::path candidate = next_temporary_name(target);
 
     // 0666 minus the umask, as for any new file, rather than mkstemp's 0600.
     const int fd = ::open(candidate.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
@@ -97,7 +109,7 @@ void write_all(const TemporaryFile& file, const fs::path& target, std::string_vi
 // Makes the rename itself durable. Best effort: the new file is already complete and in place
 // when this runs, so a failure here is not reported.
 void sync_directory_of(const fs::path& target) {
-  const fs::path directory = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  const fs::path directory = directory_of(target);
   const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd >= 0) {
     ::fsync(fd);
@@ -124,6 +136,62 @@ void write_text_file_atomically(const fs::path& path, std::string_view content) 
   temporary.release();
 
   sync_directory_of(path);
+}
+
+void copy_file_atomically(const fs::path& source, const fs::path& path) {
+  std::ifstream input(source, std::ios::binary);
+  std::string content;
+  if (input)
+    content.assign(std::istreambuf_iterator<char>(input), std::istreambuf_iterator<char>());
+  if (!input.is_open() || input.bad()) {
+    const int error = errno;
+    throw std::runtime_error("copying " + source.string() + " to " + path.string() +
+                             " failed: cannot read " + source.string() + ": " +
+                             std::strerror(error));
+  }
+  write_text_file_atomically(path, content);
+}
+
+fs::path temporary_path_next_to(const fs::path& path) { return next_temporary_name(path); }
+
+void commit_temporary_file(const fs::path& temporary, const fs::path& path) {
+  TemporaryFile file(::open(temporary.c_str(), O_RDONLY | O_CLOEXEC), temporary);
+  if (file.fd() < 0) {
+    const int error = errno;
+    throw_failure(path, "opening temporary file " + temporary.string(), error);
+  }
+  if (::fsync(file.fd()) != 0) {
+    const int error = errno;
+    throw_failure(path, "fsync of temporary file " + temporary.string(), error);
+  }
+  if (const int error = file.close(); error != 0) {
+    throw_failure(path, "closing temporary file " + temporary.string(), error);
+  }
+
+  if (::rename(temporary.c_str(), path.c_str()) != 0) {
+    const int error = errno;
+    throw_failure(path, "renaming " + temporary.string() + " over it", error);
+  }
+  file.release();
+  sync_directory_of(path);
+}
+
+int remove_temporary_files_of(const fs::path& directory, int pid) {
+  const std::string marker = temporary_marker(pid);
+  int removed = 0;
+  std::error_code error;
+  for (const fs::directory_entry& entry : fs::directory_iterator(directory, error)) {
+    const std::string name = entry.path().filename().string();
+    const std::size_t at = name.rfind(marker);
+    if (!name.starts_with('.') || at == std::string::npos) continue;
+    const std::string counter = name.substr(at + marker.size());
+    const bool is_counter =
+        !counter.empty() && counter.find_first_not_of("0123456789") == std::string::npos;
+    if (!is_counter) continue;
+    std::error_code ignored;
+    if (fs::remove(entry.path(), ignored)) ++removed;
+  }
+  return removed;
 }
 
 }  // namespace paybench::reports

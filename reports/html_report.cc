@@ -81,6 +81,9 @@ Data header_facts(const Result& result) {
     }
   };
   add("Suite", context.suite);
+  add("Interrupted", context.interrupted ? "yes: SIGINT or SIGTERM stopped the run early; only "
+                                           "the benchmarks that finished are shown"
+                                         : "");
   add("Date", context.date);
   add("Host", join({context.host_name, context.cpu_model}, ", "));
   add("paybench", join({context.paybench_version,

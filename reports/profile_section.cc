@@ -1,10 +1,6 @@
 #include "profile_section.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <set>
 #include <string>
@@ -20,6 +16,7 @@
 #include "paybench/reports/folded_stacks.h"
 #include "paybench/reports/formatting.h"
 #include "paybench/reports/input_error.h"
+#include "paybench/reports/input_file.h"
 #include "paybench/reports/instance_summary.h"
 
 namespace paybench::reports {
@@ -120,14 +117,13 @@ LoadedProfile load_folded(const fs::path& directory, const std::string& path) {
     return {std::nullopt, fmt::format("profile file unreadable: {}: is a directory", path)};
   }
 
-  std::ifstream file(full_path, std::ios::binary);
-  if (!file) {
+  // Bounded as every reader's input is (kMaxInputFileBytes): the path comes from the result file.
+  std::string text;
+  try {
+    text = read_input_file(full_path, "folded stacks");
+  } catch (const InputError& unreadable) {
     return {std::nullopt,
-            fmt::format("profile file unreadable: {}: {}", path, std::strerror(errno))};
-  }
-  const std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-  if (file.bad()) {
-    return {std::nullopt, fmt::format("profile file unreadable: {}: reading failed", path)};
+            fmt::format("profile file unreadable: {}: {}", path, unreadable.problem())};
   }
 
   try {
@@ -232,6 +228,8 @@ class SectionBuilder {
 
   Data heap_data(const HeapProfileFiles& files, const std::string& run_name) {
     Data heap;
+    heap.set("has_allocator", !files.allocator.empty());
+    heap.set("allocator", files.allocator);
     heap.set("allocs_per_op", format_count(files.allocs_per_op));
     heap.set("bytes_per_op", format_count(files.bytes_per_op));
     heap.set("links", links_data({{"allocation flame graph", files.flamegraph},

@@ -301,6 +301,8 @@ Context read_context(const Node& node, bool is_paybench) {
   }
   read(node, "instruction_iterations", context.counts_instructions(),
        context.instruction_iterations);
+  // Files written before interruption was recorded have no "interrupted": they were complete.
+  read(node, "interrupted", false, context.interrupted);
   return context;
 }
 
@@ -326,6 +328,7 @@ HeapProfileFiles read_heap_profile(const Node& node) {
   read(node, "flamegraph", true, files.flamegraph);
   read_number(node, "allocs_per_op", true, false, files.allocs_per_op);
   read_number(node, "bytes_per_op", true, false, files.bytes_per_op);
+  read(node, "allocator", false, files.allocator);
 
   const Node sites = node.at("sites");
   sites.expect_array();

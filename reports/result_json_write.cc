@@ -96,6 +96,7 @@ Json context_to_json(const Context& context) {
   json["min_time_s"] = context.min_time_s;
   json["measure"] = context.measure;
   if (context.counts_instructions()) json["instruction_iterations"] = context.instruction_iterations;
+  json["interrupted"] = context.interrupted;
   return json;
 }
 
@@ -116,6 +117,7 @@ Json heap_profile_to_json(const HeapProfileFiles& profile) {
     sites.push_back(std::move(entry));
   }
   json["sites"] = std::move(sites);
+  if (!profile.allocator.empty()) json["allocator"] = profile.allocator;
   return json;
 }
 

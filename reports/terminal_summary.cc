@@ -19,6 +19,10 @@ constexpr std::string_view kReset = "\x1b[0m";
 
 constexpr std::string_view kColumnGap = "  ";
 
+constexpr std::string_view kInterruptedNote =
+    "interrupted: SIGINT or SIGTERM stopped the run early; only the benchmarks that finished are "
+    "shown";
+
 enum class Align { kLeft, kRight };
 
 // A cell may span several lines (an instance that is the candidate of several comparisons).
@@ -242,6 +246,9 @@ std::string render_terminal_summary(const Result& result, bool use_color) {
   std::string out;
   if (const std::string heading = render_heading(result.context); !heading.empty()) {
     out += heading + "\n";
+  }
+  if (result.context.interrupted) {
+    out += painter.paint(kInterruptedNote, kRed) + "\n";
   }
   for (const FamilySummary& family : families) {
     out += "\n" + painter.paint(family.family, kBold) + "\n";

@@ -26,10 +26,14 @@ std::vector<std::string> child_arguments(const RunOptions& options,
   if (options.heap_profile) arguments.push_back("--heap-profile");
   if (options.measure != "time") add("--measure", options.measure);
   add("--iterations", options.iterations);
+  add("--timeout", options.timeout);
+  if (options.no_isolation) arguments.push_back("--no-isolation");
   if (options.format != "table") add("--format", options.format);
   add("--result-file", options.result_file);
   add("--heap-profile-output", options.heap_profile_output);
   add("--cpu-profile-output", options.cpu_profile_output);
+  add("--cpu-profile-subdirectory", options.cpu_profile_subdirectory);
+  add("--workload", options.workload);
   add("--progress-prefix", options.progress_prefix);
   add("--recorded-command-line", options.recorded_command_line);
   if (options.quiet) arguments.push_back("--quiet");

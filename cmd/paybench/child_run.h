@@ -1,5 +1,5 @@
 // Starting `paybench run` again in a child process: under another allocator, with another
-// CPU profiler rate, or for the heap profile pass.
+// CPU profiler rate, for the heap profile pass, or for one workload.
 #pragma once
 
 #include <string>

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cctype>
 #include <exception>
 #include <string>
@@ -58,12 +59,12 @@ std::string profile_file_stem(std::size_t index, const std::string& run_name) {
 
 std::vector<fs::path> cpu_profile_paths(const fs::path& output_directory,
                                         const std::vector<engine::BenchmarkInstance>& instances,
-                                        const std::string& subdirectory) {
+                                        const std::string& subdirectory, std::size_t first_index) {
   const fs::path directory = output_directory / kProfilesDirectoryName / subdirectory;
   std::vector<fs::path> paths;
   paths.reserve(instances.size());
   for (std::size_t i = 0; i < instances.size(); ++i) {
-    const std::string stem = profile_file_stem(i, instances[i].name());
+    const std::string stem = profile_file_stem(first_index + i, instances[i].name());
     paths.push_back(directory / (stem + ".prof"));
   }
   return paths;
@@ -76,7 +77,11 @@ std::size_t attach_cpu_profiles(reports::Result& result,
   std::size_t attached = 0;
   for (std::size_t i = 0; i < instances.size() && i < prof_paths.size(); ++i) {
     const std::string run_name = instances[i].name();
-    if (!fs::exists(prof_paths[i])) continue;
+    // An interrupted run leaves out the benchmarks that did not finish, and their profiles.
+    const bool has_runs =
+        std::any_of(result.benchmarks.begin(), result.benchmarks.end(),
+                    [&](const reports::BenchmarkRun& run) { return run.run_name == run_name; });
+    if (!has_runs || !fs::exists(prof_paths[i])) continue;
 
     reports::CpuProfileFiles files;
     try {

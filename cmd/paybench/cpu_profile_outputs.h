@@ -22,17 +22,19 @@ std::string profile_file_stem(std::size_t index, const std::string& run_name);
 
 // Returns the path of each instance's gperftools profile under `output_directory`/profiles
 // (and its `subdirectory`, such as the allocator of one run of a matrix, if not empty), in the
-// order of `instances`: profile_file_stem() followed by ".prof".
+// order of `instances`: profile_file_stem() followed by ".prof", with the instance's position
+// in the run, `first_index` plus its index in `instances`.
 std::vector<std::filesystem::path> cpu_profile_paths(
     const std::filesystem::path& output_directory,
-    const std::vector<engine::BenchmarkInstance>& instances,
-    const std::string& subdirectory = "");
+    const std::vector<engine::BenchmarkInstance>& instances, const std::string& subdirectory = "",
+    std::size_t first_index = 0);
 
 // Converts each recorded profile in `prof_paths` (as cpu_profile_paths() returns them) into
 // folded stacks with function names (.folded) and an HTML flame graph (.html) beside it, and
 // sets cpu_profile on every run of that instance in `result`. Paths in the result are relative
 // to `output_directory`. An instance without a profile file, which happens when its profiler
-// could not start, is skipped. A profile that cannot be read or converted is reported on
+// could not start, is skipped, and so is an instance without runs in `result`, which an
+// interrupted run leaves out. A profile that cannot be read or converted is reported on
 // stderr as a warning and skipped, so the run's other results are still written. Returns the
 // number of instances that got a profile.
 std::size_t attach_cpu_profiles(reports::Result& result,

@@ -112,7 +112,7 @@ reports::HeapProfileFiles convert_dumps(const fs::path& dump_directory, const fs
   folded_path += ".alloc.folded";
   fs::path html_path = stem_path;
   html_path += ".alloc.html";
-  fs::copy_file(dumps.back(), heap_path, fs::copy_options::overwrite_existing);
+  reports::copy_file_atomically(dumps.back(), heap_path);
   reports::write_text_file_atomically(folded_path, reports::to_folded_text(named.bytes_by_stack));
 
   const double iterations = static_cast<double>(log.iterations);
@@ -142,13 +142,16 @@ reports::HeapProfileFiles convert_dumps(const fs::path& dump_directory, const fs
 }  // namespace
 
 std::vector<fs::path> make_heap_dump_directories(
-    const fs::path& output_directory, const std::vector<engine::BenchmarkInstance>& instances) {
+    const fs::path& output_directory, const std::vector<engine::BenchmarkInstance>& instances,
+    std::size_t first_index) {
   std::vector<fs::path> directories;
   directories.reserve(instances.size());
   for (std::size_t i = 0; i < instances.size(); ++i) {
     const fs::path directory = output_directory / kProfilesDirectoryName / kDumpDirectoryName /
-                               profile_file_stem(i, instances[i].name());
+                               profile_file_stem(first_index + i, instances[i].name());
+    // Dumps that a killed run left behind would be read as this run's.
     std::error_code error;
+    fs::remove_all(directory, error);
     fs::create_directories(directory, error);
     if (error) {
       throw std::runtime_error(fmt::format("failed to create the heap dump directory '{}': {}",
@@ -175,7 +178,7 @@ std::size_t attach_heap_profiles(reports::Result& result,
   for (std::size_t i = 0; i < instances.size() && i < dump_directories.size(); ++i) {
     const std::string run_name = instances[i].name();
     const fs::path stem_path =
-        output_directory / kProfilesDirectoryName / profile_file_stem(i, run_name);
+        output_directory / kProfilesDirectoryName / dump_directories[i].filename();
 
     reports::HeapProfileFiles files;
     bool converted = false;
@@ -194,9 +197,13 @@ std::size_t attach_heap_profiles(reports::Result& result,
     }
   }
 
+  remove_heap_dump_directories(output_directory);
+  return attached;
+}
+
+void remove_heap_dump_directories(const fs::path& output_directory) {
   std::error_code ignored;
   fs::remove_all(output_directory / kProfilesDirectoryName / kDumpDirectoryName, ignored);
-  return attached;
 }
 
 }  // namespace paybench::cli

@@ -14,6 +14,7 @@
 #include "paybench/engine/child_process.h"
 #include "paybench/reports/result_json.h"
 #include "usage_error.h"
+#include "workload_isolation.h"
 
 namespace paybench::cli {
 namespace fs = std::filesystem;
@@ -36,6 +37,15 @@ bool valgrind_is_installed() {
   return false;
 }
 
+void set_instruction_context(reports::Context& context, std::int64_t iterations) {
+  context.measure = reports::kMeasureInstructions;
+  context.instruction_iterations = iterations;
+  context.repetitions = 1;
+  // Neither a suite's repetitions nor its measuring time applied.
+  context.suite = "instructions";
+  context.min_time_s = 0;
+}
+
 // Replaces the times of each run by its instructions per op, from the dumps named after it.
 void set_instruction_counts(reports::Result& result,
                             const std::map<std::string, std::uint64_t>& instructions,
@@ -53,21 +63,19 @@ void set_instruction_counts(reports::Result& result,
     run.time_unit = "ns";
     run.counters["instructions_per_op"] = per_op;
   }
-  result.context.measure = reports::kMeasureInstructions;
-  result.context.instruction_iterations = iterations;
-  result.context.repetitions = 1;
+  set_instruction_context(result.context, iterations);
 }
 
-}  // namespace
+// Nothing is counted until a measured region starts (--instr-atstart=no); -q keeps valgrind's
+// own banner off stderr.
+std::vector<std::string> callgrind_launcher(const fs::path& scratch) {
+  return {kValgrind, "--tool=callgrind", "--instr-atstart=no", "-q",
+          "--callgrind-out-file=" + (scratch / kDumpPrefix).string()};
+}
 
-reports::Result measure_instructions(const RunOptions& options, std::int64_t iterations,
-                                     bool show_progress) {
-  if (!valgrind_is_installed()) {
-    throw UsageError(
-        "--measure instructions needs valgrind, which is not on PATH: install it with "
-        "'apt-get install valgrind' or scripts/setup");
-  }
-
+// The run of all workloads in one child under callgrind, for --no-isolation.
+reports::Result measure_instructions_in_one_child(const RunOptions& options,
+                                                  std::int64_t iterations, bool show_progress) {
   const fs::path scratch =
       fs::temp_directory_path() / ("paybench-instructions-" + std::to_string(getpid()));
   fs::create_directories(scratch);
@@ -82,16 +90,13 @@ reports::Result measure_instructions(const RunOptions& options, std::int64_t ite
   child_options.progress_prefix = "[callgrind] ";
   child_options.quiet = !show_progress;
 
-  // Nothing is counted until a measured region starts (--instr-atstart=no); -q keeps
-  // valgrind's own banner off stderr.
-  const std::vector<std::string> launcher = {
-      kValgrind, "--tool=callgrind", "--instr-atstart=no", "-q",
-      "--callgrind-out-file=" + (scratch / kDumpPrefix).string()};
+  const std::vector<std::string> launcher = callgrind_launcher(scratch);
   try {
     const int exit_code =
         engine::run_self_under(launcher, child_arguments(child_options, options.allocator),
                                engine::current_environment());
-    const bool has_result = exit_code == kExitSuccess || exit_code == kExitBenchmarkFailed;
+    const bool has_result = exit_code == kExitSuccess || exit_code == kExitBenchmarkFailed ||
+                            exit_code == kExitInterrupted || exit_code == kExitTerminated;
     if (!has_result) {
       throw std::runtime_error(
           fmt::format("the run under callgrind failed with exit code {}", exit_code));
@@ -104,6 +109,40 @@ reports::Result measure_instructions(const RunOptions& options, std::int64_t ite
     remove_scratch();
     throw;
   }
+}
+
+}  // namespace
+
+reports::Result measure_instructions(const RunOptions& options, const RunPlan& plan) {
+  if (!valgrind_is_installed()) {
+    throw UsageError(
+        "--measure instructions needs valgrind, which is not on PATH: install it with "
+        "'apt-get install valgrind' or scripts/setup");
+  }
+  const std::int64_t iterations = plan.instruction_iterations;
+  const bool show_progress = plan.settings.show_progress;
+  if (options.no_isolation) {
+    return measure_instructions_in_one_child(options, iterations, show_progress);
+  }
+
+  IsolatedRun run;
+  run.options = options;
+  run.options.progress_prefix = "[callgrind] ";
+  run.options.quiet = !show_progress;
+  run.timeout = plan.workload_timeout;
+  run.environment = engine::current_environment();
+  run.launcher = &callgrind_launcher;
+  run.complete_result = [iterations](reports::Result& result, const fs::path& scratch) {
+    set_instruction_counts(result, engine::read_callgrind_dumps(scratch, kDumpPrefix), iterations);
+  };
+  // The children count a fixed number of iterations: their time limit does not grow with
+  // --min-time.
+  engine::RunSettings settings = plan.settings;
+  settings.instruction_iterations = iterations;
+
+  reports::Result result = measure_each_workload(run, plan.instances, settings);
+  set_instruction_context(result.context, iterations);
+  return result;
 }
 
 }  // namespace paybench::cli

@@ -8,6 +8,7 @@
 #include "paybench/engine/registry.h"
 #include "paybench/reports/result.h"
 #include "run_command.h"
+#include "run_plan.h"
 
 namespace paybench::cli {
 
@@ -16,13 +17,13 @@ namespace paybench::cli {
 // takes 50 ms; heavier workloads want fewer.
 inline constexpr std::int64_t kDefaultInstructionIterations = 1000;
 
-// In the parent: runs the benchmarks of `options` in a child paybench under callgrind and
-// returns the child's result with real_time and cpu_time set to the instructions per op of
-// each benchmark (all threads' instructions over all threads' iterations), an
-// instructions_per_op counter, and context.measure set to "instructions". Throws UsageError
-// when valgrind is missing and std::runtime_error when the child fails or its counts cannot
-// be read.
-reports::Result measure_instructions(const RunOptions& options, std::int64_t iterations,
-                                     bool show_progress);
+// In the parent: runs the benchmarks of `plan` under callgrind, in a child paybench per
+// workload (see workload_isolation.h), or in one child for all with --no-isolation. Returns
+// the children's results with real_time and cpu_time set to the instructions per op of each
+// benchmark (all threads' instructions over all threads' iterations), an instructions_per_op
+// counter, and context.measure set to "instructions". A workload whose child fails, or whose
+// counts cannot be read, gets failed runs. Throws UsageError when valgrind is missing, and,
+// with --no-isolation, std::runtime_error when the child fails or its counts cannot be read.
+reports::Result measure_instructions(const RunOptions& options, const RunPlan& plan);
 
 }  // namespace paybench::cli

@@ -14,7 +14,6 @@
 #include "exit_codes.h"
 #include "heap_profile_pass.h"
 #include "instruction_measure.h"
-#include "paybench/engine/instruction_counter.h"
 #include "option_parsing.h"
 #include "output_directory.h"
 #include "paybench/engine/allocator.h"
@@ -22,162 +21,24 @@
 #include "paybench/engine/build_info.h"
 #include "paybench/engine/child_process.h"
 #include "paybench/engine/cpu_profiler.h"
+#include "paybench/engine/instruction_counter.h"
+#include "paybench/engine/interruption.h"
+#include "paybench/engine/machine_context.h"
 #include "paybench/engine/runner.h"
 #include "paybench/reports/atomic_file.h"
 #include "paybench/reports/comparisons.h"
 #include "paybench/reports/result_json.h"
 #include "paybench/reports/terminal_summary.h"
+#include "run_plan.h"
 #include "storage_options.h"
 #include "suite.h"
 #include "usage_error.h"
+#include "workload_isolation.h"
 
 namespace paybench::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr int kMaxRepetitions = 1000;
-constexpr double kMaxMinTimeSeconds = 3600;
-constexpr int kMaxThreads = 1024;
-constexpr int kMaxInstructionIterations = 1'000'000'000;
-
-// gperftools reads the sampling rate from this variable when its library is loaded.
-constexpr const char* kProfilerFrequencyVariable = "CPUPROFILE_FREQUENCY";
-// gperftools' own default of 100 samples per second gives a quick-suite repetition of 0.02 s
-// about 2 samples. Each sample walks the stack in a signal handler, so a higher rate adds more
-// to the measured times.
-// NOTE: Linux checks ITIMER_PROF at its scheduler tick (CONFIG_HZ), so fewer samples may
-// arrive than requested: a single busy thread got 250 per CPU second at 1000 on a Linux 6.18
-// kernel. The profile file still records the requested period, so times derived from sample
-// counts can be too low, while the shares of functions stay right.
-constexpr int kDefaultCpuProfileHz = 1000;
-constexpr int kMaxCpuProfileHz = 10000;
-
-// The validated request of one `paybench run`.
-struct RunPlan {
-  std::vector<engine::BenchmarkInstance> instances;
-  engine::RunSettings settings;
-  std::vector<const engine::AllocatorInfo*> allocators;  // empty: whichever is active
-  std::int64_t instruction_iterations = 0;               // 0: measure time
-};
-
-std::vector<int> parse_thread_list(const std::string& text) {
-  std::vector<int> threads;
-  if (text.empty()) return threads;
-  for (const std::string& item : split_list_option("--threads", text)) {
-    threads.push_back(parse_int_option("--threads", item, 1, kMaxThreads));
-  }
-  return threads;
-}
-
-// Parses each --param NAME=V1,V2 into the parameter's replacement values.
-std::map<std::string, std::vector<std::int64_t>> parse_parameter_override(
-    const std::vector<std::string>& texts) {
-  constexpr int kMaxParameterValue = 1 << 30;
-  std::map<std::string, std::vector<std::int64_t>> override;
-  for (const std::string& text : texts) {
-    const std::size_t equals = text.find('=');
-    const std::string name = text.substr(0, equals);
-    const bool has_name = equals != std::string::npos && !name.empty();
-    if (!has_name || override.contains(name)) {
-      throw UsageError(fmt::format(
-          "invalid value '{}' for --param: expected NAME=V1,V2,... once per parameter, for "
-          "example producers=1,2",
-          text));
-    }
-    for (const std::string& item : split_list_option("--param", text.substr(equals + 1))) {
-      override[name].push_back(parse_int_option("--param " + name, item, 0, kMaxParameterValue));
-    }
-  }
-  return override;
-}
-
-std::vector<const engine::AllocatorInfo*> parse_allocators(const RunOptions& options) {
-  std::vector<std::string> names;
-  if (!options.allocator.empty()) names.push_back(options.allocator);
-  if (!options.allocators.empty()) names = split_list_option("--allocators", options.allocators);
-  const char* option = options.allocators.empty() ? "--allocator" : "--allocators";
-
-  std::vector<const engine::AllocatorInfo*> allocators;
-  for (const std::string& name : names) {
-    const engine::AllocatorInfo* allocator = engine::find_allocator(name);
-    if (allocator == nullptr) {
-      throw UsageError(fmt::format("unknown allocator '{}' for {}: expected one of {}", name,
-                                   option, engine::known_allocator_names()));
-    }
-    if (!allocator->library_path.empty() && !fs::exists(allocator->library_path)) {
-      throw UsageError(fmt::format(
-          "allocator '{}' is not installed: {} is missing; install it with 'apt-get install {}' "
-          "or scripts/setup",
-          name, allocator->library_path, allocator->debian_package));
-    }
-    if (std::find(allocators.begin(), allocators.end(), allocator) != allocators.end()) {
-      throw UsageError(fmt::format("allocator '{}' is listed twice in {}", name, option));
-    }
-    allocators.push_back(allocator);
-  }
-
-  const bool sanitized = !engine::build_info().sanitizer.empty();
-  const bool needs_preload = std::any_of(allocators.begin(), allocators.end(), [](auto* allocator) {
-    return !allocator->library_path.empty();
-  });
-  if (sanitized && needs_preload) {
-    throw UsageError(fmt::format(
-        "{} needs a build without sanitizers: this binary is built with {} sanitizer, whose "
-        "runtime replaces malloc; use build/release/paybench",
-        option, engine::build_info().sanitizer));
-  }
-  return allocators;
-}
-
-RunPlan plan_run(const RunOptions& options) {
-  RunPlan plan;
-  const std::optional<Suite> suite = find_suite(options.suite);
-  if (!suite) {
-    throw UsageError(fmt::format("unknown suite '{}' for --suite: expected quick, full or profile",
-                                 options.suite));
-  }
-  plan.settings.suite = suite->name;
-  plan.settings.repetitions =
-      options.repetitions.empty()
-          ? suite->repetitions
-          : parse_int_option("--repetitions", options.repetitions, 1, kMaxRepetitions);
-  plan.settings.min_time_s =
-      options.min_time.empty()
-          ? suite->min_time_s
-          : parse_seconds_option("--min-time", options.min_time, kMaxMinTimeSeconds);
-  plan.settings.command_line = options.recorded_command_line;
-  plan.settings.show_progress = !options.quiet && isatty(STDERR_FILENO) != 0;
-  plan.settings.progress_prefix = options.progress_prefix;
-
-  plan.allocators = parse_allocators(options);
-  if (!options.heap_profile_output.empty() && plan.allocators.size() > 0) {
-    throw UsageError("--heap-profile-output cannot be combined with --allocator or --allocators");
-  }
-  const bool counts_instructions = options.measure == reports::kMeasureInstructions;
-  if (!options.iterations.empty() && !counts_instructions) {
-    throw UsageError("--iterations needs --measure instructions; time mode finds its own count");
-  }
-  if (counts_instructions) {
-    const bool profiles = options.cpu_profile || options.heap_profile;
-    if (profiles || plan.allocators.size() > 1) {
-      throw UsageError(fmt::format(
-          "--measure instructions cannot be combined with {}: count instructions in a run of "
-          "its own",
-          profiles ? "--cpu-profile or --heap-profile" : "--allocators"));
-    }
-    plan.instruction_iterations =
-        options.iterations.empty()
-            ? kDefaultInstructionIterations
-            : parse_int_option("--iterations", options.iterations, 1, kMaxInstructionIterations);
-  }
-  if (!options.cpu_profile_hz.empty() && !options.cpu_profile) {
-    throw UsageError("--cpu-profile-hz needs --cpu-profile");
-  }
-  plan.instances = select_instances(options.patterns, parse_thread_list(options.threads),
-                                    parse_parameter_override(options.params));
-  return plan;
-}
 
 // Runs one child per allocator, each writing its result file, and merges their results.
 // With CPU profiles, each child writes its own under `output_directory`.
@@ -195,14 +56,26 @@ reports::Result run_allocator_matrix(const RunOptions& options, const RunPlan& p
     if (options.cpu_profile) child_options.cpu_profile_output = output_directory.string();
 
     const int exit_code = run_child_under(child_options, *allocator);
-    const bool has_result = exit_code == kExitSuccess || exit_code == kExitBenchmarkFailed;
+    const bool was_interrupted = exit_code == kExitInterrupted || exit_code == kExitTerminated;
+    const bool has_result =
+        exit_code == kExitSuccess || exit_code == kExitBenchmarkFailed || was_interrupted;
     if (!has_result) {
       throw std::runtime_error(fmt::format("the run under allocator '{}' failed with exit code {}",
                                            allocator->name, exit_code));
     }
     results.push_back(reports::read_result_file(child_options.result_file));
+
+    // An interrupted child has written what finished, and the allocators after it do not start.
+    if (was_interrupted || engine::interruption_requested()) break;
   }
-  return engine::merge_allocator_results(results);
+
+  reports::Result merged = engine::merge_allocator_results(results);
+  if (results.empty()) merged.context = engine::collect_context();
+  merged.context.interrupted =
+      engine::interruption_requested() ||
+      std::any_of(results.begin(), results.end(),
+                  [](const reports::Result& result) { return result.context.interrupted; });
+  return merged;
 }
 
 void add_comparisons(reports::Result& result, const RunPlan& plan) {
@@ -247,10 +120,13 @@ bool use_color_on_stdout() {
   return !color_disabled && isatty(STDOUT_FILENO) != 0;
 }
 
-// Measures in this process, or in children under the requested allocators, which write their
-// CPU profiles for `output_directory`.
+// Measures the instances of `plan`: in a child per allocator of a matrix, under callgrind, in
+// a child per workload, or in this process with --no-isolation and in a workload's child. CPU
+// profiles go to `output_directory`/profiles/`cpu_profile_subdirectory`, where the paths in
+// plan.settings point.
 reports::Result measure(const RunOptions& options, const RunPlan& plan,
-                        const fs::path& output_directory) {
+                        const fs::path& output_directory,
+                        const std::string& cpu_profile_subdirectory) {
   const bool is_matrix = plan.allocators.size() > 1;
   if (is_matrix) {
     const fs::path scratch = fs::temp_directory_path() /
@@ -269,107 +145,44 @@ reports::Result measure(const RunOptions& options, const RunPlan& plan,
 
   // In instruction mode a paybench under valgrind does the measuring.
   const bool needs_valgrind = plan.instruction_iterations > 0 && !engine::running_under_valgrind();
-  if (needs_valgrind) {
-    return measure_instructions(options, plan.instruction_iterations, plan.settings.show_progress);
+  if (needs_valgrind) return measure_instructions(options, plan);
+
+  const bool isolates = options.workload.empty() && !options.no_isolation;
+  if (!isolates) return engine::run_benchmarks(plan.instances, plan.settings);
+
+  IsolatedRun run;
+  run.options = options;
+  run.options.quiet = !plan.settings.show_progress;
+  run.timeout = plan.workload_timeout;
+  run.environment = engine::current_environment();
+  if (!plan.settings.cpu_profile_paths.empty()) {
+    run.options.cpu_profile_output = output_directory.string();
+    run.options.cpu_profile_subdirectory = cpu_profile_subdirectory;
+    run.output_directories = {output_directory / kProfilesDirectoryName / cpu_profile_subdirectory};
   }
-  return engine::run_benchmarks(plan.instances, plan.settings);
+  return measure_each_workload(run, plan.instances, plan.settings);
+}
+
+// Returns the exit code of a run that wrote `result`.
+int run_exit_code(const reports::Result& result, bool heap_pass_failed) {
+  if (engine::interruption_requested()) {
+    return engine::interrupted_exit_code(engine::interruption_signal());
+  }
+  // A child of this process was interrupted by a signal sent to that child alone.
+  if (result.context.interrupted) return kExitInterrupted;
+  const bool failed = any_benchmark_failed(result) || heap_pass_failed;
+  return failed ? kExitBenchmarkFailed : kExitSuccess;
 }
 
 }  // namespace
 
-void setup_run_command(CLI::App& app, RunOptions& options) {
-  CLI::App* run = app.add_subcommand("run", "Measure workloads and write result.json and report.html");
-  run->add_option("patterns", options.patterns,
-                  "Globs over benchmark names, e.g. 'memory/*' (default: every workload)");
-  run->add_option("--suite", options.suite,
-                  "quick: 5 repetitions of 0.02 s, for a first look; full: 9 repetitions of "
-                  "0.5 s, for decisions; profile: 3 repetitions of 1 s, as paybench profile runs. "
-                  "Workloads with a minimum (paybench list shows it) run at least that many")
-      ->default_str("full");
-  run->add_option("--repetitions", options.repetitions,
-                  "Repetitions of each benchmark (default: the suite's); a workload's minimum "
-                  "still applies")
-      ->type_name("N");
-  run->add_option("--min-time", options.min_time,
-                  "Minimum measuring time of one repetition, in seconds (default: the suite's)")
-      ->type_name("SECONDS");
-  run->add_option("--threads", options.threads,
-                  "Thread counts for multi-threaded workloads, e.g. 1,2 (default: each "
-                  "workload's own; single-threaded workloads keep 1)")
-      ->type_name("LIST");
-  run->add_option("--param", options.params,
-                  "Replace a parameter's values, e.g. --param producers=1,3 (repeatable); "
-                  "'paybench list' shows each workload's parameters")
-      ->type_name("NAME=V1,V2")
-      ->allow_extra_args(false);
-  CLI::Option* allocator = run->add_option(
-      "--allocator", options.allocator,
-      "Run under one allocator: glibc, jemalloc, tcmalloc (gperftools' tcmalloc_minimal) or "
-      "mimalloc");
-  allocator->type_name("NAME");
-  CLI::Option* allocators = run->add_option(
-      "--allocators", options.allocators,
-      "Run under each allocator of a list, e.g. glibc,jemalloc, merge the results and compare "
-      "each allocator with the first");
-  allocators->type_name("LIST");
-  allocator->excludes(allocators);
-  run->add_option("--out-dir", options.out_dir,
-                  "Directory for result.json and report.html, replaced if they exist (default: "
-                  "paybench-results/<UTC timestamp>, linked from paybench-results/latest)")
-      ->type_name("DIR");
-  run->add_option("--data-dir", options.data_dir,
-                  "Directory where the write and event-sourcing workloads keep their files, in "
-                  "subdirectories removed after use (default: $PAYBENCH_DATA_DIR, else the "
-                  "system's temporary directory). Measure on the file system production uses: "
-                  "a tmpfs such as /dev/shm syncs for free")
-      ->type_name("DIR")
-      ->check([](const std::string& value) {
-        return value.empty() ? std::string("empty path: pass a directory") : std::string();
-      });
-  run->add_option("--pg-dsn", options.pg_dsn,
-                  "libpq connection string of a PostgreSQL server for writes/postgres, e.g. "
-                  "'host=127.0.0.1 port=5432 dbname=bench' (default: $PAYBENCH_PG_DSN); the "
-                  "workload creates and empties its own table, paybench_payments")
-      ->type_name("DSN");
-  run->add_option("--format", options.format, "Summary printed on stdout: table (default) or json")
-      ->check(CLI::IsMember({"table", "json"}));
-  run->add_flag("--quiet", options.quiet, "No progress line on stderr");
-  run->add_option("--measure", options.measure,
-                  "time (default), or instructions: count the instructions of each measured "
-                  "region under valgrind's callgrind, in one repetition of a fixed number of "
-                  "iterations; the same build gives the same counts on any load")
-      ->check(CLI::IsMember({"time", "instructions"}));
-  run->add_option("--iterations", options.iterations,
-                  fmt::format("Iterations per thread in instruction mode (default: {})",
-                              kDefaultInstructionIterations))
-      ->type_name("N");
-  run->add_flag("--cpu-profile", options.cpu_profile,
-                "Record a CPU profile of each benchmark's measured region, all threads and "
-                "repetitions together, with gperftools' profiler; writes profiles/*.prof, "
-                ".folded and .html flame graphs. Repetitions then run in order, not interleaved");
-  run->add_option("--cpu-profile-hz", options.cpu_profile_hz,
-                  fmt::format("CPU profile samples per second of CPU time (default: {}, at most "
-                              "{})",
-                              kDefaultCpuProfileHz, kMaxCpuProfileHz))
-      ->type_name("N");
-
-  run->add_flag("--heap-profile", options.heap_profile,
-                "Record where the measured region allocates, with gperftools' heap profiler, in a "
-                "second pass under its tcmalloc (the times come from the first); writes "
-                "profiles/*.heap, .alloc.folded and .alloc.html flame graphs of the bytes "
-                "allocated, and the allocation sites of each benchmark into result.json");
-
-  // Used between paybench processes; not part of the interface.
-  run->add_option("--result-file", options.result_file)->group("");
-  run->add_option("--heap-profile-output", options.heap_profile_output)->group("");
-  run->add_option("--cpu-profile-output", options.cpu_profile_output)->group("");
-  run->add_option("--progress-prefix", options.progress_prefix)->group("");
-  run->add_option("--recorded-command-line", options.recorded_command_line)->group("");
-}
-
 int run_run_command(const RunOptions& requested_options, const std::string& command_line) {
   RunOptions options = requested_options;
   if (options.recorded_command_line.empty()) options.recorded_command_line = command_line;
+  // A child ends with its parent. Every process stops on SIGINT or SIGTERM as interruption.h
+  // describes.
+  engine::end_with_parent();
+  engine::install_interruption_handlers();
   // Before planning: which PostgreSQL benchmarks exist depends on the server option.
   apply_storage_options(options.data_dir, options.pg_dsn);
   RunPlan plan = plan_run(options);
@@ -412,7 +225,7 @@ int run_run_command(const RunOptions& requested_options, const std::string& comm
 
   // The heap profile pass records its profiles into the parent's output directory.
   if (!options.heap_profile_output.empty()) {
-    return record_heap_profiles(options, plan.instances, plan.settings);
+    return record_heap_profiles(options, plan);
   }
 
   // Under valgrind, thread 0 switches callgrind on for each measured region.
@@ -421,21 +234,26 @@ int run_run_command(const RunOptions& requested_options, const std::string& comm
   }
 
   // A child of an allocator matrix writes only its result and its CPU profiles, in a
-  // directory of its allocator; the parent does the rest.
+  // directory of its allocator; the parent does the rest. A workload's child records the CPU
+  // profiles where its parent says and leaves their conversion to the parent.
   if (!options.result_file.empty()) {
+    const bool is_workload_child = !options.workload.empty();
+    if (is_workload_child) record_uncaught_exceptions_for(options.result_file);
     const bool records_cpu_profiles = options.cpu_profile && !options.cpu_profile_output.empty();
     const fs::path output_directory = options.cpu_profile_output;
+    const std::string cpu_profile_subdirectory =
+        is_workload_child ? options.cpu_profile_subdirectory : options.allocator;
     if (records_cpu_profiles) {
-      plan.settings.cpu_profile_paths =
-          cpu_profile_paths(output_directory, plan.instances, options.allocator);
+      plan.settings.cpu_profile_paths = cpu_profile_paths(
+          output_directory, plan.instances, cpu_profile_subdirectory, plan.first_instance_index);
       fs::create_directories(plan.settings.cpu_profile_paths.front().parent_path());
     }
-    reports::Result result = measure(options, plan, output_directory);
-    if (records_cpu_profiles) {
+    reports::Result result = measure(options, plan, output_directory, cpu_profile_subdirectory);
+    if (records_cpu_profiles && !is_workload_child) {
       attach_cpu_profiles(result, plan.instances, plan.settings.cpu_profile_paths, output_directory);
     }
     reports::write_text_file_atomically(options.result_file, reports::to_json(result).dump(2));
-    return any_benchmark_failed(result) ? kExitBenchmarkFailed : kExitSuccess;
+    return run_exit_code(result, false);
   }
 
   const OutputDirectory output = OutputDirectory::prepare(options.out_dir);
@@ -455,7 +273,7 @@ int run_run_command(const RunOptions& requested_options, const std::string& comm
   }
   reports::Result result;
   try {
-    result = measure(options, plan, output.path());
+    result = measure(options, plan, output.path(), "");
   } catch (...) {
     // Removes the profile directory only if it is empty, so discard_if_unused() can go on.
     std::error_code ignored;
@@ -467,7 +285,7 @@ int run_run_command(const RunOptions& requested_options, const std::string& comm
   attach_cpu_profiles(result, plan.instances, plan.settings.cpu_profile_paths, output.path());
   // A failed heap pass costs its profiles, never the measurements of the first pass.
   bool heap_pass_failed = false;
-  if (options.heap_profile) {
+  if (options.heap_profile && !result.context.interrupted) {
     try {
       run_heap_profile_pass(options, output.path(), result);
     } catch (const std::exception& error) {
@@ -500,8 +318,12 @@ int run_run_command(const RunOptions& requested_options, const std::string& comm
                count_profiled(result, &reports::BenchmarkRun::heap_profile), count_instances(result),
                (output.path() / kProfilesDirectoryName).string());
   }
-  const bool failed = any_benchmark_failed(result) || heap_pass_failed;
-  return failed ? kExitBenchmarkFailed : kExitSuccess;
+  if (result.context.interrupted) {
+    fmt::print(stderr,
+               "paybench: the run was interrupted: the result and report hold the benchmarks "
+               "that finished\n");
+  }
+  return run_exit_code(result, heap_pass_failed);
 }
 
 }  // namespace paybench::cli

@@ -28,11 +28,17 @@ struct RunOptions {
   bool heap_profile = false;
   std::string measure = "time";  // or "instructions"
   std::string iterations;        // per thread, in instruction mode; empty: the default
+  std::string timeout;           // seconds per workload; empty: default_workload_timeout()
+  bool no_isolation = false;     // measure in this process instead of a child per workload
 
-  // Set by a parent paybench that runs this one under another allocator.
+  // Set by a parent paybench that runs this one under another allocator, for the heap profile
+  // pass, or for one workload.
   std::string result_file;            // write only the result JSON here
   std::string heap_profile_output;    // record heap profiles for this output directory
   std::string cpu_profile_output;     // write CPU profiles for this output directory
+  // The subdirectory of profiles/ where a workload's child writes its CPU profiles.
+  std::string cpu_profile_subdirectory;
+  std::string workload;               // measure only this workload (FAMILY/NAME), in-process
   std::string progress_prefix;        // shown before the progress line
   std::string recorded_command_line;  // the command the user typed, recorded in the result
 };

@@ -53,6 +53,8 @@ class ListTest(unittest.TestCase):
         self.assertEqual(completed.exit_code, 0)
         self.assertIn("Exit codes", completed.stdout)
         self.assertIn("2  invalid command line", completed.stdout)
+        self.assertIn("130  run: interrupted by SIGINT", completed.stdout)
+        self.assertIn("143  run: interrupted by SIGTERM", completed.stdout)
 
 
 if __name__ == "__main__":

@@ -6,11 +6,21 @@
 
 #include <cstdlib>
 #include <stdexcept>
+#include <string>
+
+#include "paybench/engine/allocator.h"
+#include "paybench/engine/build_info.h"
 
 namespace paybench::engine {
 namespace {
 
 constexpr std::size_t kBlockBytes = 48;
+
+// The allocator that runs record without --allocator: glibc's, except in a sanitizer build,
+// whose runtime replaces malloc.
+std::string default_allocator_name() {
+  return build_info().sanitizer.empty() ? "glibc" : detect_active_allocator().name;
+}
 
 void allocate_once_per_op(State& state) {
   // Setup allocations happen outside the measured region and must not be counted.
@@ -158,7 +168,7 @@ TEST_F(RunnerTest, RunsCarryTheirOrigin) {
   EXPECT_EQ(runs.front()->workload, "counting");
   EXPECT_EQ(runs.front()->variant, "batch");
   EXPECT_EQ(runs.front()->threads, 2);
-  EXPECT_EQ(runs.front()->allocator, "glibc");
+  EXPECT_EQ(runs.front()->allocator, default_allocator_name());
   EXPECT_EQ(runs.front()->time_unit, "ns");
   EXPECT_GT(runs.front()->real_time, 0);
 }
@@ -215,7 +225,7 @@ TEST_F(RunnerTest, ContextDescribesMachineAndBuild) {
   EXPECT_FALSE(context.kernel.empty());
   EXPECT_GT(context.cores, 0);
   ASSERT_EQ(context.allocators.size(), 1u);
-  EXPECT_EQ(context.allocators.front().name, "glibc");
+  EXPECT_EQ(context.allocators.front().name, default_allocator_name());
   EXPECT_EQ(context.suite, "test");
   EXPECT_EQ(context.repetitions, 3);
   EXPECT_EQ(context.command_line, "runner_test");

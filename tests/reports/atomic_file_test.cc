@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -132,6 +134,113 @@ TEST_F(AtomicFileTest, UnwritableDirectoryKeepsOldFile) {
   fs::permissions(directory_, fs::perms::owner_all);
   EXPECT_EQ(read(target), "old");
   EXPECT_EQ(entries(), std::vector<std::string>{"out.json"});
+}
+
+// A writer killed with SIGKILL at many points of its writes leaves the old content or the
+// new, never a part: the sizes are large enough that a write takes many system calls.
+TEST_F(AtomicFileTest, KilledWriterLeavesOldOrNewContent) {
+  const fs::path target = directory_ / "result.json";
+  const std::string first(4 << 20, 'a');
+  const std::string second(6 << 20, 'b');
+  write_text_file_atomically(target, first);
+
+  constexpr int kKills = 20;
+  for (int kill = 0; kill < kKills; ++kill) {
+    const pid_t writer = ::fork();
+    ASSERT_GE(writer, 0);
+    if (writer == 0) {
+      for (int round = 0;; ++round) {
+        write_text_file_atomically(target, round % 2 == 0 ? second : first);
+      }
+    }
+    // From 1 ms to 20 ms into the writes, so the kills fall at different steps.
+    timespec delay{0, (kill + 1) * 1'000'000L};
+    ::nanosleep(&delay, nullptr);
+    ::kill(writer, SIGKILL);
+    int status = 0;
+    ASSERT_EQ(::waitpid(writer, &status, 0), writer);
+    ASSERT_TRUE(WIFSIGNALED(status));
+
+    const std::string content = read(target);
+    EXPECT_TRUE(content == first || content == second)
+        << "kill " << kill << " left " << content.size() << " bytes";
+  }
+  // A killed writer may leave its temporary file, never another name.
+  for (const std::string& name : entries()) {
+    EXPECT_TRUE(name == "result.json" || name.starts_with(".result.json.tmp-")) << name;
+  }
+}
+
+TEST_F(AtomicFileTest, CopiesFile) {
+  const fs::path source = directory_ / "dump.0002.heap";
+  write_text_file_atomically(source, "heap profile: 1: 2 [3: 4] @ heapprofile\n");
+  const fs::path target = directory_ / "1-name.heap";
+  write_text_file_atomically(target, "old");
+
+  copy_file_atomically(source, target);
+
+  EXPECT_EQ(read(target), "heap profile: 1: 2 [3: 4] @ heapprofile\n");
+  EXPECT_EQ(entries(), (std::vector<std::string>{"1-name.heap", "dump.0002.heap"}));
+}
+
+TEST_F(AtomicFileTest, CopiesEmptyFile) {
+  const fs::path source = directory_ / "empty";
+  write_text_file_atomically(source, "");
+
+  copy_file_atomically(source, directory_ / "copy");
+
+  EXPECT_EQ(read(directory_ / "copy"), "");
+}
+
+TEST_F(AtomicFileTest, CopyOfMissingFileThrowsWithPath) {
+  const fs::path target = directory_ / "copy";
+  write_text_file_atomically(target, "old");
+
+  try {
+    copy_file_atomically(directory_ / "missing", target);
+    FAIL() << "expected an exception";
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string(error.what()).find("missing"), std::string::npos) << error.what();
+  }
+  EXPECT_EQ(read(target), "old");
+}
+
+TEST_F(AtomicFileTest, CommitsTemporaryFile) {
+  const fs::path target = directory_ / "1-name.prof";
+  write_text_file_atomically(target, "old");
+  const fs::path temporary = temporary_path_next_to(target);
+  EXPECT_EQ(temporary.parent_path(), directory_);
+  EXPECT_TRUE(temporary.filename().string().starts_with(".1-name.prof.tmp-"));
+  EXPECT_FALSE(fs::exists(temporary));
+  {
+    std::ofstream written(temporary);
+    written << "profile";
+  }
+  EXPECT_EQ(read(target), "old");
+
+  commit_temporary_file(temporary, target);
+
+  EXPECT_EQ(read(target), "profile");
+  EXPECT_EQ(entries(), std::vector<std::string>{"1-name.prof"});
+}
+
+TEST_F(AtomicFileTest, CommitOfMissingTemporaryThrows) {
+  const fs::path target = directory_ / "1-name.prof";
+
+  EXPECT_THROW(commit_temporary_file(temporary_path_next_to(target), target), std::runtime_error);
+  EXPECT_TRUE(entries().empty());
+}
+
+TEST_F(AtomicFileTest, RemovesTemporaryFilesOfOneProcess) {
+  for (const char* name : {".result.json.tmp-41-0", ".report.html.tmp-41-12", ".a.tmp-42-0",
+                           "result.json", ".result.json.tmp-41-x", "b.tmp-41-3"}) {
+    std::ofstream(directory_ / name) << "x";
+  }
+
+  EXPECT_EQ(remove_temporary_files_of(directory_, 41), 2);
+
+  EXPECT_EQ(entries(), (std::vector<std::string>{".a.tmp-42-0", ".result.json.tmp-41-x",
+                                                 "b.tmp-41-3", "result.json"}));
 }
 
 }  // namespace

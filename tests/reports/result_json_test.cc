@@ -52,6 +52,23 @@ TEST(ResultJson, RoundTripGivesEqualResult) {
   EXPECT_EQ(read_back.comparisons, original.comparisons);
 }
 
+TEST(ResultJson, InterruptedRoundTrip) {
+  Result original = testing::make_sample_result();
+  original.context.interrupted = true;
+
+  const Json json = to_json(original);
+  EXPECT_EQ(json["context"]["interrupted"], true);
+  EXPECT_TRUE(result_from_json(json, "round trip").context.interrupted);
+}
+
+TEST(ResultJson, MissingInterruptedReadsAsFalse) {
+  Json json = to_json(testing::make_sample_result());
+  EXPECT_EQ(json["context"]["interrupted"], false);
+  json["context"].erase("interrupted");
+
+  EXPECT_FALSE(result_from_json(json, "older file").context.interrupted);
+}
+
 TEST(ResultJson, RoundTripThroughTextGivesEqualResult) {
   const Result original = testing::make_sample_result({.allocators = {"glibc", "jemalloc"}});
 

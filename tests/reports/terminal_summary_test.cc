@@ -162,6 +162,20 @@ TEST(TerminalSummary, LatencyColumnOnlyWhenReported) {
   EXPECT_TRUE(contains(summary, "latency: for queues")) << summary;
 }
 
+TEST(TerminalSummary, InterruptedRunSaysSo) {
+  Result result = testing::make_sample_result();
+  EXPECT_FALSE(contains(render_terminal_summary(result, false), "interrupted"));
+
+  result.context.interrupted = true;
+  const std::string summary = render_terminal_summary(result, false);
+
+  const std::vector<std::string> lines = lines_of(summary);
+  ASSERT_GE(lines.size(), 2u);
+  EXPECT_EQ(lines[1],
+            "interrupted: SIGINT or SIGTERM stopped the run early; only the benchmarks that "
+            "finished are shown");
+}
+
 TEST(TerminalSummary, EmptyResult) {
   EXPECT_TRUE(contains(render_terminal_summary(Result{}, false), "no benchmark ran"));
 }

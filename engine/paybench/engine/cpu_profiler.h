@@ -34,8 +34,9 @@ class CpuProfileRecorder {
 
   // Makes `path` the file being recorded. If it already is, nothing happens. Otherwise the
   // current profile is stopped and written, and a new one starts, which replaces any file at
-  // `path`. Returns an empty string on success, or why the profiler could not start (for
-  // example another profile started with the CPUPROFILE variable, or an unwritable path).
+  // `path` when it stops: until then gperftools writes a temporary file in the same directory.
+  // Returns an empty string on success, or why the profiler could not start (for example
+  // another profile started with the CPUPROFILE variable, or an unwritable path).
   std::string record_to(const std::filesystem::path& path);
 
   // Stops and writes the current profile, if any.
@@ -43,6 +44,7 @@ class CpuProfileRecorder {
 
  private:
   std::filesystem::path recording_;  // empty when no profile is being recorded
+  std::filesystem::path temporary_;  // the file gperftools writes while recording_ is set
 };
 
 }  // namespace paybench::engine

@@ -12,4 +12,8 @@ namespace paybench::engine {
 // allocator (as detected in this process).
 reports::Context collect_context(const benchmark::BenchmarkReporter::Context& benchmark_context);
 
+// As above, outside a run: for a process that measures nothing itself, such as the parent of
+// the processes that measure each workload.
+reports::Context collect_context();
+
 }  // namespace paybench::engine

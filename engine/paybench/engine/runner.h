@@ -42,8 +42,16 @@ struct RunSettings {
 // cannot append to it. A benchmark that fails, or whose profiler cannot start, becomes a run
 // with error_occurred set; the others go on. The result has no comparisons yet: see
 // comparison_requests().
+//
+// After an interruption request (interruption.h) the repetition that is running ends normally
+// and every later one is skipped. The result then keeps only the instances whose repetitions
+// all ran before the request, and has context.interrupted set.
 reports::Result run_benchmarks(const std::vector<BenchmarkInstance>& instances,
                                const RunSettings& settings);
+
+// Returns how many repetitions of `instance` run_benchmarks() measures under `settings`: the
+// requested ones, at least the workload's minimum, and one when it counts instructions.
+int planned_repetitions(const BenchmarkInstance& instance, const RunSettings& settings);
 
 // The comparisons that the workloads of `instances` declare.
 std::vector<reports::ComparisonRequest> comparison_requests(

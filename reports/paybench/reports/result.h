@@ -72,6 +72,9 @@ struct Context {
   // Benchmark's format requires a time unit.
   std::string measure = kMeasureTime;
   std::int64_t instruction_iterations = 0;  // iterations per thread in instruction mode
+  // Whether SIGINT or SIGTERM stopped the run early: the benchmarks are those that finished,
+  // and the benchmarks left unfinished or not started are missing.
+  bool interrupted = false;
 
   bool counts_instructions() const { return measure == kMeasureInstructions; }
 
@@ -106,6 +109,9 @@ struct HeapProfileFiles {
   std::string heap;        // gperftools' heap profile when the last measured region ended
   std::string folded;      // bytes allocated in the measured regions, by call stack
   std::string flamegraph;  // self-contained HTML flame graph of the folded file
+  // The allocator the heap pass ran under, which may differ from the run's: "tcmalloc 2.10
+  // (/usr/lib/x86_64-linux-gnu/libtcmalloc.so.4.5.10)". Empty in files written before it.
+  std::string allocator;
   // Every allocation of the measured regions, per iteration of all threads, as the profile
   // accounts them; the run's allocs_per_op and bytes_per_op counters are the reference.
   double allocs_per_op = 0;
