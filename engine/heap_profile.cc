@@ -1,6 +1,7 @@
 #include "paybench/engine/heap_profile.h"
 
 #include <charconv>
+#include <limits>
 
 #include "paybench/reports/input_file.h"
 
@@ -46,8 +47,11 @@ class LineScanner {
   std::size_t position_ = 0;
 };
 
-// Reads "N: BYTES [N: BYTES] @" into `bucket` and returns what follows the '@'.
-bool scan_counts(std::string_view line, HeapBucket& bucket, std::string_view& rest) {
+// Reads "N: BYTES [N: BYTES] @" into `bucket` and returns what follows the '@'. Returns false
+// for a line of another form, and also sets `problem` when the form is right but a count is out
+// of range.
+bool scan_counts(std::string_view line, HeapBucket& bucket, std::string_view& rest,
+                 std::string& problem) {
   LineScanner scanner(line);
   // gperftools prints the allocated objects with %d although they wrap as unsigned.
   std::int64_t allocated_objects = 0;
@@ -57,6 +61,21 @@ bool scan_counts(std::string_view line, HeapBucket& bucket, std::string_view& re
                   scanner.take_integer(bucket.allocated_bytes) && scanner.take(']') &&
                   scanner.take('@');
   if (!ok) return false;
+
+  const bool objects_fit_32_bits =
+      allocated_objects >= std::numeric_limits<std::int32_t>::min() &&
+      allocated_objects <= std::numeric_limits<std::uint32_t>::max();
+  if (!objects_fit_32_bits) {
+    problem = "allocated object count " + std::to_string(allocated_objects) +
+              " does not fit the 32 bits that gperftools counts in";
+    return false;
+  }
+  // The allocated bytes only grow from HeapProfilerStart, so they are never negative; this also
+  // keeps the difference of two dumps from overflowing.
+  if (bucket.allocated_bytes < 0) {
+    problem = "allocated byte count " + std::to_string(bucket.allocated_bytes) + " is negative";
+    return false;
+  }
   bucket.allocated_objects = static_cast<std::uint32_t>(allocated_objects);
   rest = scanner.rest();
   return true;
@@ -127,12 +146,14 @@ HeapProfile parse_heap_profile(std::string_view text, std::string_view source_na
     if (!has_header) {
       HeapBucket totals;
       std::string_view rest;
+      std::string problem;
       const bool is_header = line.starts_with(kHeaderPrefix) &&
-                             scan_counts(line.substr(kHeaderPrefix.size()), totals, rest);
+                             scan_counts(line.substr(kHeaderPrefix.size()), totals, rest, problem);
       if (!is_header) {
+        const std::string found =
+            problem.empty() ? "found '" + std::string(shortened(line)) + "'" : problem;
         throw HeapProfileError(source, line_number,
-                               "found '" + std::string(shortened(line)) + "'; expected " +
-                                   std::string(kExpectedHeader));
+                               found + "; expected " + std::string(kExpectedHeader));
       }
       has_header = true;
       continue;
@@ -147,10 +168,10 @@ HeapProfile parse_heap_profile(std::string_view text, std::string_view source_na
     HeapBucket bucket;
     std::string_view rest;
     std::string problem;
-    if (!scan_counts(line, bucket, rest)) {
-      throw HeapProfileError(source, line_number,
-                             "found '" + std::string(shortened(line)) + "'; expected " +
-                                 std::string(kExpectedStack));
+    if (!scan_counts(line, bucket, rest, problem)) {
+      const std::string found =
+          problem.empty() ? "found '" + std::string(shortened(line)) + "'" : problem;
+      throw HeapProfileError(source, line_number, found + "; expected " + std::string(kExpectedStack));
     }
     if (!scan_stack(rest, bucket.stack, problem)) {
       throw HeapProfileError(source, line_number, problem + "; expected " + std::string(kExpectedStack));

@@ -32,7 +32,15 @@ namespace counter = paybench::engine::detail;
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 
+#if __has_include(<sanitizer/allocator_interface.h>)
 #include <sanitizer/allocator_interface.h>
+#else
+// Debian's GCC 12 ships the sanitizer runtimes (libasan8, libtsan2) without their headers, so the
+// one function used here is declared as compiler-rt's sanitizer/allocator_interface.h declares it.
+extern "C" int __sanitizer_install_malloc_and_free_hooks(
+    void (*malloc_hook)(const volatile void*, std::size_t),
+    void (*free_hook)(const volatile void*));
+#endif
 
 namespace {
 

@@ -84,10 +84,10 @@ class LineParser {
 
     const bool is_digits_only = error != std::errc::invalid_argument && stop == end;
     if (error == std::errc::result_out_of_range) {
-      fail("count \"" + std::string(count_text) + "\" exceeds the maximum 2^64 - 1");
+      fail("count " + quote_line(count_text) + " exceeds the maximum 2^64 - 1");
     }
     if (!is_digits_only) {
-      fail("count \"" + std::string(count_text) + "\" is not a non-negative integer");
+      fail("count " + quote_line(count_text) + " is not a non-negative integer");
     }
     return count;
   }

@@ -17,8 +17,11 @@ using Json = nlohmann::json;
 // The largest floor accepted: one second per op.
 constexpr double kMaxMinDelta = 1e9;
 
+// Quotes a value in an error. Arrays and objects are named by their type only: their text could
+// be any size.
 std::string describe(const Json& value) {
-  std::string text = value.dump();
+  if (value.is_array() || value.is_object()) return std::string("an ") + value.type_name();
+  std::string text = value.dump(-1, ' ', false, Json::error_handler_t::replace);
   constexpr std::size_t kShown = 40;
   return text.size() > kShown ? text.substr(0, kShown) + "..." : text;
 }
@@ -51,6 +54,30 @@ double read_min_delta(const Json& value, const std::string& source, const std::s
                          describe(value));
   }
   return value.get<double>();
+}
+
+// Reads an override's "pattern": a non-empty string without NUL characters, which fnmatch(3)
+// would take for the end of the pattern.
+std::string read_pattern(const Json& entry, const std::string& source, const std::string& path) {
+  constexpr std::string_view kExpected = "expected a benchmark name pattern such as \"queues/*\"";
+  const auto found = entry.find("pattern");
+  if (found == entry.end()) throw InputError(source, path, "missing; " + std::string(kExpected));
+
+  const bool valid = found->is_string() && !found->get<std::string>().empty() &&
+                     found->get<std::string>().find('\0') == std::string::npos;
+  if (!valid) {
+    throw InputError(source, path, std::string(kExpected) + ", found " + describe(*found));
+  }
+  return found->get<std::string>();
+}
+
+// Returns nlohmann's message without its "[json.exception.parse_error.101] " prefix.
+std::string without_exception_id(std::string message) {
+  const std::size_t id_end = message.find("] ");
+  if (message.starts_with("[json.exception.") && id_end != std::string::npos) {
+    message.erase(0, id_end + 2);
+  }
+  return message;
 }
 
 }  // namespace
@@ -87,14 +114,19 @@ BenchmarkThreshold GateThresholds::for_benchmark(std::string_view benchmark_name
 }
 
 GateThresholds read_thresholds_file(const std::filesystem::path& path, GateThresholds defaults) {
-  const std::string source = path.string();
-  const std::string text = read_input_file(path, "a thresholds file (JSON)");
+  return thresholds_from_json_text(read_input_file(path, "a thresholds file (JSON)"),
+                                   path.string(), std::move(defaults));
+}
 
+GateThresholds thresholds_from_json_text(std::string_view text, std::string_view source_name,
+                                         GateThresholds defaults) {
+  const std::string source(source_name);
   Json json;
   try {
     json = Json::parse(text);
-  } catch (const Json::parse_error& error) {
-    throw InputError(source, "", std::string("not JSON: ") + error.what());
+  } catch (const Json::exception& error) {
+    // parse_error for the syntax, out_of_range for a number beyond a double, such as 1e400.
+    throw InputError(source, "", "not JSON: " + without_exception_id(error.what()));
   }
   if (!json.is_object())
     throw InputError(source, "", "expected a JSON object, found " + describe(json));
@@ -124,13 +156,7 @@ GateThresholds read_thresholds_file(const std::filesystem::path& path, GateThres
                         entry_path);
 
     ThresholdOverride override;
-    const bool has_pattern = entry.contains("pattern") && entry["pattern"].is_string() &&
-                             !entry["pattern"].get<std::string>().empty();
-    if (!has_pattern) {
-      throw InputError(source, entry_path + ".pattern",
-                       "expected a benchmark name pattern such as \"queues/*\"");
-    }
-    override.pattern = entry["pattern"].get<std::string>();
+    override.pattern = read_pattern(entry, source, entry_path + ".pattern");
     if (entry.contains("max_regression")) {
       override.max_regression =
           read_percentage(entry["max_regression"], source, entry_path + ".max_regression");

@@ -148,6 +148,11 @@ void set_header(ScenarioDocument& document, std::string_view line, int line_numb
 }
 
 void add_event_row(ScenarioDocument& document, std::string_view line, int line_number) {
+  if (document.event_lines.size() == kMaxScenarioEvents) {
+    document.fail(fmt::format("line {}", line_number),
+                  fmt::format("more than {} event rows: expected at most {} events in all",
+                              kMaxScenarioEvents, kMaxScenarioEvents));
+  }
   const std::vector<std::string> cells = split_cells(document, line, line_number);
   if (cells.size() != document.columns.size()) {
     document.fail(fmt::format("line {}", line_number),

@@ -133,7 +133,12 @@ std::string describe_value(const json& value) {
   if (value.is_object()) return "an object";
   if (value.is_array()) return "an array";
   // CSV cells are not checked for UTF-8, so invalid bytes are replaced rather than thrown on.
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+  const std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
+
+  // Enough to recognise the value, and short enough that a huge cell does not flood the terminal.
+  constexpr std::size_t kMaxQuotedChars = 80;
+  if (text.size() <= kMaxQuotedChars) return text;
+  return fmt::format("{}... ({} characters)", text.substr(0, kMaxQuotedChars), text.size());
 }
 
 void fail_invalid(const ScenarioDocument& document, const std::string& location, const json& value,
@@ -324,6 +329,10 @@ const json& read_events(const ScenarioDocument& document) {
     document.fail(is_csv ? fmt::format("line {}", document.header_line) : "events",
                   is_csv ? "no event rows after the header: expected at least one row"
                          : "empty: expected at least one event");
+  }
+  if (events.size() > kMaxScenarioEvents) {
+    document.fail("events", fmt::format("{} events: expected at most {} events in all",
+                                        events.size(), kMaxScenarioEvents));
   }
   for (std::size_t i = 0; i < events.size(); ++i) {
     if (!events[i].is_object()) {

@@ -13,57 +13,111 @@ namespace {
 
 using nlohmann::json;
 
-// Tracks the JSON path of the value being parsed, so that a key that appears twice in one object
-// is reported at its path. nlohmann::json keeps only the last of duplicate keys, which would
-// silently drop a setting.
-class DuplicateKeyCheck {
- public:
-  explicit DuplicateKeyCheck(const std::string& source) : source_(source) {}
+// The deepest nesting of arrays and objects accepted. A scenario needs three levels (the file,
+// "config" or "events", and ready_to_trip or one event); deeper input is a mistake or hostile.
+constexpr std::size_t kMaxNestingDepth = 32;
 
-  bool operator()(int /*depth*/, json::parse_event_t event, json& parsed) {
-    switch (event) {
-      case json::parse_event_t::object_start:
-      case json::parse_event_t::array_start:
-        containers_.push_back(Container{child_path(), event == json::parse_event_t::array_start});
-        break;
-      case json::parse_event_t::object_end:
-      case json::parse_event_t::array_end:
-        containers_.pop_back();
-        break;
-      case json::parse_event_t::key:
-        record_key(parsed.get<std::string>());
-        break;
-      case json::parse_event_t::value:
-        child_path();
-        break;
+// A first pass over the text that builds nothing: it rejects a key that appears twice in one
+// object, at its JSON path, because nlohmann::json keeps only the last of duplicate keys and would
+// silently drop a setting. It also rejects nesting deeper than kMaxNestingDepth.
+//
+// NOTE: nlohmann's parse() with a callback would do this in one pass, but each object that ends
+// makes that parser scan its parent for discarded values, so an events array of n objects takes
+// time in n squared (nlohmann 3.11).
+class ScenarioJsonCheck : public nlohmann::json_sax<json> {
+ public:
+  explicit ScenarioJsonCheck(const std::string& source) : source_(source) {}
+
+  bool null() override { return value(); }
+  bool boolean(bool /*value*/) override { return value(); }
+  bool number_integer(number_integer_t /*value*/) override { return value(); }
+  bool number_unsigned(number_unsigned_t /*value*/) override { return value(); }
+  bool number_float(number_float_t /*value*/, const string_t& /*text*/) override { return value(); }
+  bool string(string_t& /*value*/) override { return value(); }
+  bool binary(binary_t& /*value*/) override { return value(); }
+
+  bool start_object(std::size_t /*elements*/) override { return start_container(false); }
+  bool start_array(std::size_t /*elements*/) override { return start_container(true); }
+  bool end_object() override { return end_container(); }
+  bool end_array() override { return end_container(); }
+
+  bool key(string_t& name) override {
+    Container& object = containers_.back();
+    object.key = name;
+    if (!object.keys.insert(name).second) {
+      throw ScenarioError(source_, path_of(Segment{.key = name, .is_key = true}),
+                          "duplicate key: expected each key at most once in an object");
     }
     return true;
   }
 
+  // Stops the check at a syntax error or a number beyond a double.
+  bool parse_error(std::size_t /*position*/, const std::string& /*last_token*/,
+                   const nlohmann::detail::exception& /*error*/) override {
+    return false;
+  }
+
  private:
+  // One step of a path: an object's key or an array's index. The root has neither.
+  struct Segment {
+    std::string key;
+    std::size_t index = 0;
+    bool is_key = false;
+    bool is_index = false;
+  };
+
+  // Each container keeps only its own segment, so that memory grows linearly with the depth.
   struct Container {
-    std::string path;
+    Segment segment;  // how the parent names this container; neither key nor index for the root
     bool is_array = false;
     std::size_t next_index = 0;  // arrays: the index of the next element
     std::string key;             // objects: the key whose value comes next
     std::set<std::string> keys;  // objects: the keys seen so far
   };
 
-  // Returns the path of the value that starts now, and moves an array on to its next element.
-  std::string child_path() {
-    if (containers_.empty()) return "";
-    Container& parent = containers_.back();
-    if (parent.is_array) return fmt::format("{}[{}]", parent.path, parent.next_index++);
-    return parent.path.empty() ? parent.key : fmt::format("{}.{}", parent.path, parent.key);
+  bool value() {
+    next_segment();
+    return true;
   }
 
-  void record_key(const std::string& key) {
-    Container& object = containers_.back();
-    object.key = key;
-    if (!object.keys.insert(key).second) {
-      throw ScenarioError(source_, child_path(),
-                          "duplicate key: expected each key at most once in an object");
+  bool start_container(bool is_array) {
+    if (containers_.size() >= kMaxNestingDepth) {
+      throw ScenarioError(source_, path_of(next_segment()),
+                          fmt::format("arrays and objects nested more than {} levels deep: "
+                                      "expected a scenario, which nests 3 levels (the file, "
+                                      "events, one event)",
+                                      kMaxNestingDepth));
     }
+    containers_.push_back(Container{.segment = next_segment(), .is_array = is_array});
+    return true;
+  }
+
+  bool end_container() {
+    containers_.pop_back();
+    return true;
+  }
+
+  // Returns the segment of the value that starts now, and moves an array on to its next element.
+  Segment next_segment() {
+    if (containers_.empty()) return {};
+    Container& parent = containers_.back();
+    if (parent.is_array) return Segment{.index = parent.next_index++, .is_index = true};
+    return Segment{.key = parent.key, .is_key = true};
+  }
+
+  // Returns the path of the containers being parsed followed by `last`: "events[1].at_ms".
+  std::string path_of(const Segment& last) const {
+    std::string path;
+    const auto append = [&path](const Segment& segment) {
+      if (segment.is_index) {
+        path += fmt::format("[{}]", segment.index);
+      } else if (segment.is_key) {
+        path += path.empty() ? segment.key : "." + segment.key;
+      }
+    };
+    for (const Container& container : containers_) append(container.segment);
+    append(last);
+    return path;
   }
 
   const std::string& source_;
@@ -107,7 +161,10 @@ ScenarioDocument parse_json_document(std::string_view text, std::string_view sou
   document.format = ScenarioFormat::kJson;
 
   try {
-    document.root = json::parse(text, DuplicateKeyCheck(document.source));
+    // The check stops at a syntax error, which the parse after it reports with its position.
+    ScenarioJsonCheck check(document.source);
+    static_cast<void>(json::sax_parse(text, &check));
+    document.root = json::parse(text);
   } catch (const json::parse_error& error) {
     document.fail(line_and_column(text, error.byte),
                   fmt::format("invalid JSON: {}", parse_problem(error)));

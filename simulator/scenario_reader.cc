@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <sstream>
+#include <vector>
 
 #include "scenario_document.h"
 
@@ -22,6 +22,13 @@ detail::ScenarioDocument parse_document(std::string_view text, ScenarioFormat fo
                                          : detail::parse_csv_document(text, source);
 }
 
+[[noreturn]] void fail_too_large(const fs::path& path, std::string_view size) {
+  throw ScenarioError(path.string(), "",
+                      fmt::format("is {} than the {} bytes a scenario file may have: expected a "
+                                  "scenario of at most {} events",
+                                  size, kMaxScenarioFileBytes, kMaxScenarioEvents));
+}
+
 std::string read_file_text(const fs::path& path) {
   std::error_code error;
   if (fs::is_directory(path, error)) {
@@ -29,15 +36,37 @@ std::string read_file_text(const fs::path& path) {
                         "is a directory: expected the path of a scenario file, such as a .json or "
                         ".csv file in it");
   }
+
+  // A regular file is rejected by its size before any of it is read.
+  std::uintmax_t regular_file_bytes = 0;
+  if (fs::is_regular_file(path, error)) {
+    regular_file_bytes = fs::file_size(path, error);
+    if (error) regular_file_bytes = 0;
+    if (regular_file_bytes > kMaxScenarioFileBytes) {
+      fail_too_large(path, fmt::format("{} bytes, larger", regular_file_bytes));
+    }
+  }
+
   std::ifstream file(path, std::ios::binary);
   if (!file) {
     throw ScenarioError(path.string(), "",
                         fmt::format("cannot open the file: {}", std::strerror(errno)));
   }
-  std::ostringstream content;
-  content << file.rdbuf();
+
+  // Devices and pipes have no size: read them in chunks and stop one byte past the limit.
+  constexpr std::size_t kChunkBytes = 64 * 1024;
+  std::string content;
+  content.reserve(static_cast<std::size_t>(regular_file_bytes));
+  std::vector<char> chunk(kChunkBytes);
+  while (file) {
+    const std::size_t room = kMaxScenarioFileBytes - content.size();
+    const std::size_t wanted = room >= kChunkBytes ? kChunkBytes : room + 1;
+    file.read(chunk.data(), static_cast<std::streamsize>(wanted));
+    content.append(chunk.data(), static_cast<std::size_t>(file.gcount()));
+    if (content.size() > kMaxScenarioFileBytes) fail_too_large(path, "longer");
+  }
   if (file.bad()) throw ScenarioError(path.string(), "", "reading the file failed");
-  return content.str();
+  return content;
 }
 
 ScenarioFormat resolve_format(const fs::path& path, std::optional<ScenarioFormat> format) {

@@ -3,13 +3,10 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <system_error>
 #include <vector>
 
@@ -20,6 +17,7 @@
 #include "paybench/reports/flamegraph.h"
 #include "paybench/reports/folded_stacks.h"
 #include "paybench/reports/input_error.h"
+#include "paybench/reports/input_file.h"
 #include "usage_error.h"
 
 namespace paybench::cli {
@@ -54,23 +52,13 @@ bool is_cpu_profile(std::string_view bytes) {
   return words == kHeaderStart;
 }
 
+// Reads the whole input, bounded as every reader's input is (reports::kMaxInputFileBytes).
 std::string read_file(const std::string& path) {
-  std::error_code error;
-  if (fs::is_directory(path, error)) {
-    throw UsageError(fmt::format(
-        "cannot read profile '{}': it is a directory; expected a folded stacks file or a "
-        "gperftools CPU profile",
-        path));
+  try {
+    return reports::read_input_file(path, "a folded stacks file or a gperftools CPU profile");
+  } catch (const reports::InputError& error) {
+    throw UsageError(fmt::format("cannot read profile: {}", error.what()));
   }
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    throw UsageError(fmt::format("cannot read profile '{}': {}", path, std::strerror(errno)));
-  }
-  std::string bytes{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-  if (file.bad()) {
-    throw UsageError(fmt::format("reading profile '{}' failed: {}", path, std::strerror(errno)));
-  }
-  return bytes;
 }
 
 // Reads folded stacks or a CPU profile, which it converts to folded stacks.

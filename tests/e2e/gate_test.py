@@ -7,7 +7,7 @@ import subprocess
 import unittest
 import xml.etree.ElementTree as ElementTree
 
-from paybench_cli import run_paybench, scratch_directory
+from paybench_cli import needs_build_without_sanitizer, run_paybench, scratch_directory
 
 REFERENCE_BUILD = os.environ.get("PAYBENCH_SELFTEST_REFERENCE", "")
 SLOWED_BUILD = os.environ.get("PAYBENCH_SELFTEST_SLOWED", "")
@@ -113,6 +113,7 @@ class RealRunGateTest(unittest.TestCase):
 
 
 @unittest.skipUnless(REFERENCE_BUILD and SLOWED_BUILD, "the self-test builds are not configured")
+@needs_build_without_sanitizer
 class InstructionGateTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):

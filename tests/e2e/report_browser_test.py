@@ -15,7 +15,7 @@ import shutil
 import unittest
 
 from browser_session import BrowserSession, ink_share, require_browser
-from paybench_cli import run_paybench, scratch_directory
+from paybench_cli import needs_build_without_sanitizer, run_paybench, scratch_directory
 from result_profiles import embedded_flame_graph_count
 
 # Short runs: these tests check what the pages show, not what the numbers are.
@@ -131,6 +131,7 @@ class PageChecks(unittest.TestCase):
         self.assertFalse(reset.is_enabled())
 
 
+@needs_build_without_sanitizer
 class RunReportTest(PageChecks):
     """The report of a run under two allocators: every view that needs no profile."""
 
@@ -239,6 +240,7 @@ class RunReportTest(PageChecks):
             self.assertIn(HOSTILE_NAME, body)
 
 
+@needs_build_without_sanitizer
 class ProfileReportTest(PageChecks):
     """The report of `paybench profile`: CPU and allocation flame graphs and their diff."""
 

@@ -4,11 +4,12 @@ import json
 import os
 import unittest
 
-from paybench_cli import FAST_RUN, run_paybench, scratch_directory
+from paybench_cli import FAST_RUN, needs_build_without_sanitizer, run_paybench, scratch_directory
 
 PATTERN = "memory/size_class_pool"
 
 
+@needs_build_without_sanitizer
 class AllocatorTest(unittest.TestCase):
     def run_json(self, *arguments):
         with scratch_directory() as directory:

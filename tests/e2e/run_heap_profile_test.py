@@ -7,7 +7,7 @@ import unittest
 
 import jsonschema
 
-from paybench_cli import SCHEMA, run_paybench, scratch_directory
+from paybench_cli import SCHEMA, needs_build_without_sanitizer, run_paybench, scratch_directory
 
 # Interner: the copy variant makes one 25-byte string per op, the interning variants none.
 # Object pool: malloc makes one 64-byte allocation per op, the pool none once it is warm.
@@ -26,6 +26,7 @@ def first_repetitions(result):
             if run["run_type"] == "iteration" and run["repetition_index"] == 0}
 
 
+@needs_build_without_sanitizer
 class HeapProfileRunTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -106,6 +107,7 @@ class HeapProfileRunTest(unittest.TestCase):
         self.assertNotIn(" src=", html)
 
 
+@needs_build_without_sanitizer
 class ProfileCommandTest(unittest.TestCase):
     def profile(self, scratch, *options):
         out_dir = os.path.join(scratch, "profile")

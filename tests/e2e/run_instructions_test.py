@@ -7,7 +7,7 @@ import unittest
 
 import jsonschema
 
-from paybench_cli import SCHEMA, run_paybench, scratch_directory
+from paybench_cli import SCHEMA, needs_build_without_sanitizer, run_paybench, scratch_directory
 
 # Single-threaded workloads whose work runs on the benchmark thread, so counts are exact.
 PATTERNS = ["memory/object_pool/*/size:64/batch:1/*", "resilience/breaker_closed/*/interval_s:0/*"]
@@ -19,6 +19,7 @@ def read_result(out_dir):
         return json.load(file)
 
 
+@needs_build_without_sanitizer
 class InstructionCountTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):

@@ -8,7 +8,9 @@ import unittest
 
 import jsonschema
 
-from paybench_cli import FAST_RUN, GBENCH_COMPARE, SCHEMA, run_paybench, scratch_directory
+from paybench_cli import (
+    FAST_RUN, GBENCH_COMPARE, SCHEMA, needs_build_without_sanitizer, run_paybench,
+    scratch_directory)
 
 PATTERNS = ["memory/record_scan", "memory/object_pool/*/size:256/batch:1/threads:1"]
 
@@ -85,6 +87,7 @@ class RunOutputsTest(unittest.TestCase):
                     "cpu_scaling_enabled", "caches", "load_avg", "library_build_type"):
             self.assertIn(key, self.result["context"])
 
+    @needs_build_without_sanitizer
     def test_context_records_build_and_allocator(self):
         context = self.result["context"]
         self.assertEqual(context["allocators"][0]["name"], "glibc")

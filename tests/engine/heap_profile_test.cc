@@ -133,6 +133,33 @@ TEST(HeapProfileTest, RejectsMalformedStackLinesWithTheirLineNumber) {
   EXPECT_NE(error_of(deep + "\n" + kMaps).find("more than 256 frames"), std::string::npos);
 }
 
+TEST(HeapProfileTest, RejectsCountsOutOfRange) {
+  const std::string header = "heap profile: 0: 0 [ 0: 0] @ heapprofile\n";
+
+  EXPECT_EQ(error_of(header + "1: 2 [3: -4] @ 0x1\n" + kMaps),
+            "test.heap: line 2: allocated byte count -4 is negative; expected 'N: BYTES [N: BYTES] "
+            "@ 0xADDRESS ...'");
+  EXPECT_EQ(error_of(header + "1: 2 [4294967296: 4] @ 0x1\n" + kMaps),
+            "test.heap: line 2: allocated object count 4294967296 does not fit the 32 bits that "
+            "gperftools counts in; expected 'N: BYTES [N: BYTES] @ 0xADDRESS ...'");
+  EXPECT_NE(error_of(header + "1: 2 [-2147483649: 4] @ 0x1\n" + kMaps)
+                .find("line 2: allocated object count -2147483649 does not fit"),
+            std::string::npos);
+  EXPECT_NE(error_of("heap profile: 0: 0 [ 0: -1] @ heapprofile\n" + std::string(kMaps))
+                .find("line 1: allocated byte count -1 is negative; expected the header"),
+            std::string::npos);
+}
+
+TEST(HeapProfileTest, AcceptsObjectCountsOfEither32BitReading) {
+  const std::string header = "heap profile: 0: 0 [ 0: 0] @ heapprofile\n";
+  const HeapProfile profile = parse_heap_profile(
+      header + "1: 2 [-2147483648: 4] @ 0x1\n1: 2 [4294967295: 4] @ 0x2\n" + kMaps, "test.heap");
+
+  ASSERT_EQ(profile.buckets.size(), 2u);
+  EXPECT_EQ(profile.buckets[0].allocated_objects, 2147483648u);
+  EXPECT_EQ(profile.buckets[1].allocated_objects, 4294967295u);
+}
+
 // The real profile, recorded once for the tests below.
 class RecordedHeapProfileTest : public ::testing::Test {
  protected:

@@ -280,6 +280,18 @@ TEST(FoldedStacksErrors, LongLineShortened) {
   EXPECT_LT(message.size(), 300u);
 }
 
+TEST(FoldedStacksErrors, LongCountShortened) {
+  const std::string count(501, 'n');
+  const InputError error = parse_error_of("main;a " + count);
+
+  const std::string message = error.what();
+  EXPECT_TRUE(contains(message, "count \"" + std::string(80, 'n') +
+                                    "...\" (501 characters) is not a non-negative integer"))
+      << message;
+  EXPECT_FALSE(contains(message, std::string(81, 'n'))) << message;
+  EXPECT_LT(message.size(), 400u);
+}
+
 TEST(FoldedStacksWrite, RejectsSeparatorInFrame) {
   const FoldedProfile semicolon{.stacks = {{.frames = {"main", "a;b"}, .count = 1}}};
   const FoldedProfile newline{.stacks = {{.frames = {"main", "a\nb"}, .count = 1}}};

@@ -176,6 +176,49 @@ TEST(ResultJsonErrors, CacheEntryOfWrongType) {
   EXPECT_TRUE(contains(error.what(), "expected an object, found number 32768")) << error.what();
 }
 
+TEST(ResultJsonErrors, LongInvalidUnitShortened) {
+  const std::string unit(1000, 'u');
+  const InputError error = read_error_of_text(
+      R"({"benchmarks": [{"name": "BM_a", "time_unit": ")" + unit + R"("}]})");
+
+  EXPECT_EQ(std::string(error.what()),
+            "bad.json: benchmarks[0].time_unit: expected one of \"ns\", \"us\", \"ms\", \"s\", "
+            "found \"" + std::string(40, 'u') + "...\"");
+}
+
+TEST(ResultJsonErrors, BigOThatIsNotAString) {
+  // Read as a counter, a numeric big_o could not be written back: the writer reserves the key.
+  const InputError error = read_error_of_text(R"({"benchmarks": [{"name": "BM_a", "big_o": 5}]})");
+
+  EXPECT_EQ(std::string(error.what()),
+            "bad.json: benchmarks[0].big_o: expected a string such as \"N\", the complexity "
+            "Google Benchmark writes, found number 5");
+}
+
+TEST(ResultJsonErrors, DeeplyNestedCounter) {
+  const std::string nested = std::string(100'000, '[') + std::string(100'000, ']');
+  const InputError error =
+      read_error_of_text(R"({"benchmarks": [{"name": "BM_a", "x": )" + nested + "}]}");
+
+  EXPECT_EQ(std::string(error.what()),
+            "bad.json: benchmarks[0].x: expected a number, because unknown keys of a benchmark "
+            "entry are user counters, found array");
+}
+
+TEST(ResultJsonErrors, ReadsManyCounters) {
+  // An entry with many keys once took time in the square of their number to parse.
+  constexpr int kCounters = 20'000;
+  std::string text = R"({"benchmarks": [{"name": "BM_a")";
+  for (int i = 0; i < kCounters; ++i) text += ", \"c" + std::to_string(i) + "\": " + std::to_string(i);
+  text += "}]}";
+
+  const Result result = result_from_json_text(text, "many.json");
+
+  ASSERT_EQ(result.benchmarks.size(), 1u);
+  EXPECT_EQ(result.benchmarks[0].counters.size(), static_cast<std::size_t>(kCounters));
+  EXPECT_EQ(result.benchmarks[0].counters.at("c19999"), 19999);
+}
+
 TEST(ResultJsonErrors, MissingFile) {
   const std::filesystem::path path = "/nonexistent-paybench-dir/result.json";
 

@@ -57,9 +57,10 @@ class HeapProfileError : public reports::InputError {
 inline constexpr std::size_t kMaxHeapStackDepth = 256;
 
 // Parses the text of a heap profile. Throws HeapProfileError naming `source_name`, the 1-based
-// line and the expected form when the text is empty, has no header, a stack line is malformed
-// or has more than kMaxHeapStackDepth frames, or the MAPPED_LIBRARIES line is missing (a cut
-// file).
+// line and the expected form when the text is empty, has no header, or lacks the
+// MAPPED_LIBRARIES line (a cut file). It also throws for a malformed stack line, a stack of more
+// than kMaxHeapStackDepth frames, an allocated object count beyond 32 bits and a negative
+// allocated byte count.
 HeapProfile parse_heap_profile(std::string_view text, std::string_view source_name);
 
 // Reads and parses the heap profile at `path`. Throws reports::InputError when the file cannot

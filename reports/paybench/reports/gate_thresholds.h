@@ -59,9 +59,15 @@ inline constexpr double kMaxRegressionPercent = 1000;
 // [0, kMaxRegressionPercent].
 double parse_percentage(std::string_view text, std::string_view source);
 
-// Reads a thresholds file over `defaults` (the command line's values). Throws InputError naming
-// the file, the JSON path and what was expected, for a file that cannot be read, is not JSON,
-// has an unknown key, a bad number or percentage, or an override without a pattern.
+// Parses the text of a thresholds file over `defaults` (the command line's values). Throws
+// InputError naming `source_name`, the JSON path and what was expected. That happens for text
+// that is not JSON, an unknown key, a bad number or percentage, and an override whose pattern is
+// missing, empty, not a string or contains a NUL character.
+GateThresholds thresholds_from_json_text(std::string_view text, std::string_view source_name,
+                                         GateThresholds defaults);
+
+// Reads a thresholds file with thresholds_from_json_text. Throws InputError naming the file
+// when it cannot be read, and as thresholds_from_json_text does.
 GateThresholds read_thresholds_file(const std::filesystem::path& path, GateThresholds defaults);
 
 }  // namespace paybench::reports

@@ -41,9 +41,10 @@ void write_result_file(const std::filesystem::path& path, const Result& result);
 // A paybench file (its context has "paybench_schema_version") must contain every key that
 // to_json writes. A plain Google Benchmark file needs only "benchmarks" with a "name" per
 // entry. Its missing keys keep the defaults of result.h, except that run_name defaults to name.
-// paybench's keys stay empty and context.paybench_schema_version is 0. Unknown numeric keys of a benchmark entry are
-// user counters; Google Benchmark's "big_o" string is skipped. Unknown context keys (Google
-// Benchmark's custom context) are skipped.
+// paybench's keys stay empty and context.paybench_schema_version is 0. Unknown numeric keys of
+// a benchmark entry are user counters. Google Benchmark's "big_o" string is skipped, and a
+// "big_o" of another type is rejected. Unknown context keys (Google Benchmark's custom context)
+// are skipped.
 //
 // Throws InputError naming `source`, the JSON path (such as "benchmarks[3].real_time") and what
 // was expected.

@@ -2,6 +2,7 @@
 // docs/simulate.md.
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <optional>
 #include <string_view>
@@ -11,6 +12,11 @@
 namespace paybench::simulator {
 
 enum class ScenarioFormat { kJson, kCsv };
+
+// The largest scenario file read: 256 MiB, room for kMaxScenarioEvents events of about 250 bytes
+// each, which even indented JSON events stay below. A larger file cannot be a valid scenario, so
+// it is rejected before it is read.
+inline constexpr std::size_t kMaxScenarioFileBytes = std::size_t{256} << 20;
 
 // Returns the format that the file's extension names (.json or .csv, in any letter case), or
 // std::nullopt for any other extension.
@@ -25,8 +31,8 @@ LimiterScenario parse_limiter_scenario(std::string_view text, ScenarioFormat for
                                        std::string_view source);
 
 // Reads and parses the file at `path`, in `format`, or in the format that its extension names
-// when `format` is std::nullopt. Throws ScenarioError when the file is missing or unreadable, or
-// when its extension names no format and none is given.
+// when `format` is std::nullopt. Throws ScenarioError when the file is missing, unreadable or
+// larger than kMaxScenarioFileBytes, or when its extension names no format and none is given.
 BreakerScenario read_breaker_scenario(const std::filesystem::path& path,
                                       std::optional<ScenarioFormat> format);
 LimiterScenario read_limiter_scenario(const std::filesystem::path& path,
