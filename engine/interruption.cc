@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstddef>
 #include <string>
 
 namespace paybench::engine {
@@ -15,8 +16,19 @@ std::atomic<int> first_signal{0};
 // The process group of the child being waited for, or 0. The waiting thread writes it and the
 // signal handler reads it.
 std::atomic<pid_t> child_group{0};
-static_assert(std::atomic<int>::is_always_lock_free && std::atomic<pid_t>::is_always_lock_free,
+// Whether the command has started to write its result and report. The command's thread writes
+// it once and the signal handler reads it.
+std::atomic<bool> output_writing_started{false};
+static_assert(std::atomic<int>::is_always_lock_free && std::atomic<pid_t>::is_always_lock_free &&
+                  std::atomic<bool>::is_always_lock_free,
               "the signal handler may only use lock-free atomics");
+
+// Writes `message`, a string literal, to stderr from a signal handler.
+template <std::size_t kSize>
+void write_to_stderr(const char (&message)[kSize]) {
+  // Nothing can be done about a failed or short write in a handler that exits next.
+  [[maybe_unused]] const ssize_t written = ::write(STDERR_FILENO, message, kSize - 1);
+}
 
 // Runs on whichever thread the kernel picked, so it only uses async-signal-safe calls.
 extern "C" void on_interruption_signal(int signal) {
@@ -27,6 +39,13 @@ extern "C" void on_interruption_signal(int signal) {
 
   const pid_t group = child_group.load(std::memory_order_relaxed);
   if (group > 0) ::kill(-group, SIGKILL);
+  if (output_writing_started.load(std::memory_order_relaxed)) {
+    write_to_stderr("paybench: interrupted again: stopped at once after it had started writing "
+                    "the result and report; some may be missing or left from an earlier run\n");
+  } else {
+    write_to_stderr("paybench: interrupted again: stopped at once without writing the result "
+                    "and report\n");
+  }
   ::_exit(128 + signal);
 }
 
@@ -57,6 +76,8 @@ int interruption_signal() { return first_signal.load(std::memory_order_relaxed);
 void set_interruptible_child_group(pid_t group) {
   child_group.store(group, std::memory_order_relaxed);
 }
+
+void mark_output_writing_started() { output_writing_started.store(true, std::memory_order_relaxed); }
 
 int interrupted_exit_code(int signal) { return 128 + signal; }
 

@@ -6,6 +6,7 @@
 #include <exception>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
 #include <tuple>
@@ -40,13 +41,53 @@ const char* time_unit_name(benchmark::TimeUnit unit) {
 // has no thread count) and the thread count.
 using InstanceKey = std::pair<std::string, std::int64_t>;
 
+// Counts the finished repetitions of one instance on the progress line as they end. Google
+// Benchmark reports an instance's repetitions together after its last one, which with
+// interleaved repetitions comes near the end of the run, so counting its reports alone would
+// leave the line at 0 until then. Thread 0 of the instance's calls and the reporter use it,
+// never at the same time: the threads of a call have ended before the next call or a report.
+class RepetitionCounter {
+ public:
+  // Counts the repetitions that a finished call of the body with `requested` iterations shows to
+  // be finished. Google Benchmark calls the body several times in the first repetition while it
+  // settles the iteration count, requesting more each time, then once per repetition with the
+  // settled count. So a call that requests as many as the previous call ends a later
+  // repetition, and shows that the first one had ended too.
+  void on_call_finished(benchmark::IterationCount requested, ProgressLine& progress) {
+    const bool repeats_request = requested == last_requested_;
+    last_requested_ = requested;
+    if (!repeats_request) return;
+
+    const int finished = counted_ == 0 ? 2 : 1;
+    for (int i = 0; i < finished; ++i) progress.on_run_done();
+    counted_ += finished;
+  }
+
+  // Counts a repetition that Google Benchmark reports, unless on_call_finished() counted it.
+  void on_repetition_reported(ProgressLine& progress) {
+    if (counted_ > 0) {
+      --counted_;
+      return;
+    }
+    progress.on_run_done();
+  }
+
+ private:
+  benchmark::IterationCount last_requested_ = 0;
+  int counted_ = 0;  // repetitions counted by on_call_finished() and not yet reported
+};
+
 // Receives Google Benchmark's reports and turns each run into a reports::BenchmarkRun carrying
 // the workload, variant and parameters it came from.
 class CollectingReporter : public BenchmarkReporter {
  public:
-  CollectingReporter(const std::map<InstanceKey, const BenchmarkInstance*>& instances,
-                     ProgressLine& progress)
-      : instances_(instances), progress_(progress) {}
+  CollectingReporter(const std::vector<BenchmarkInstance>& instances,
+                     const std::map<InstanceKey, std::size_t>& index_by_key,
+                     std::vector<RepetitionCounter>& repetition_counters, ProgressLine& progress)
+      : instances_(instances),
+        index_by_key_(index_by_key),
+        repetition_counters_(repetition_counters),
+        progress_(progress) {}
 
   bool ReportContext(const Context& context) override {
     context_ = collect_context(context);
@@ -55,8 +96,11 @@ class CollectingReporter : public BenchmarkReporter {
 
   void ReportRuns(const std::vector<Run>& runs) override {
     for (const Run& run : runs) {
-      runs_.push_back(convert(run));
-      if (run.run_type == Run::RT_Iteration) progress_.on_run_done();
+      const std::size_t index = index_by_key_.at({run.run_name.function_name, run.threads});
+      runs_.push_back(convert(run, instances_[index]));
+      if (run.run_type == Run::RT_Iteration) {
+        repetition_counters_[index].on_repetition_reported(progress_);
+      }
     }
   }
 
@@ -64,10 +108,7 @@ class CollectingReporter : public BenchmarkReporter {
   std::vector<reports::BenchmarkRun>& runs() { return runs_; }
 
  private:
-  reports::BenchmarkRun convert(const Run& run) const {
-    const BenchmarkInstance& instance =
-        *instances_.at({run.run_name.function_name, run.threads});
-
+  reports::BenchmarkRun convert(const Run& run, const BenchmarkInstance& instance) const {
     reports::BenchmarkRun result;
     result.run_name = instance.name();
     result.family_index = run.family_index;
@@ -105,7 +146,9 @@ class CollectingReporter : public BenchmarkReporter {
     return result;
   }
 
-  const std::map<InstanceKey, const BenchmarkInstance*>& instances_;
+  const std::vector<BenchmarkInstance>& instances_;
+  const std::map<InstanceKey, std::size_t>& index_by_key_;
+  std::vector<RepetitionCounter>& repetition_counters_;
   ProgressLine& progress_;
   reports::Context context_;
   std::vector<reports::BenchmarkRun> runs_;
@@ -148,6 +191,42 @@ void configure_google_benchmark(const RunSettings& settings) {
 // dropped from the result.
 constexpr const char* kSkippedByInterruption = "skipped: the run was interrupted";
 
+// The iteration count that the finished repetitions of one instance reported for the count
+// Google Benchmark requested. A batched loop (State::keep_running_batch) rounds the request up
+// to whole batches, so the two differ. Thread 0 records it after each call that ran its
+// measured loop to the end, and any thread of a skipped repetition reads it.
+class ReportedIterations {
+ public:
+  void record(benchmark::IterationCount requested, benchmark::IterationCount reported) {
+    const std::lock_guard lock(mutex_);
+    requested_ = requested;
+    reported_ = reported;
+  }
+
+  // Returns the count that a finished repetition reported for `requested`, or `requested` when
+  // none finished with that request.
+  benchmark::IterationCount reported_for(benchmark::IterationCount requested) const {
+    const std::lock_guard lock(mutex_);
+    return requested_ == requested ? reported_ : requested;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  benchmark::IterationCount requested_ = 0;  // guarded by mutex_
+  benchmark::IterationCount reported_ = 0;   // guarded by mutex_
+};
+
+// Ends a repetition that starts after an interruption request as failed, at once. Google
+// Benchmark 1.7.1 aborts when the repetitions of one benchmark report different iteration
+// counts, failed ones included, because its ComputeStats() compares the counts before it skips
+// failed runs. So the skipped repetition reports the count that the finished ones reported:
+// a single batch of `iterations` reports exactly that many, and runs no work of the variant.
+void skip_interrupted_repetition(benchmark::State& state, benchmark::IterationCount iterations) {
+  while (state.KeepRunningBatch(std::max(iterations, state.max_iterations))) {
+  }
+  state.SkipWithError(kSkippedByInterruption);
+}
+
 // The profile files of one instance; an empty path records no profile of that kind.
 struct InstanceProfiles {
   std::filesystem::path cpu_profile_path;
@@ -183,15 +262,12 @@ struct Profilers {
 // threads.
 void run_instance(benchmark::State& benchmark_state, const BenchmarkInstance& instance,
                   ProgressLine& progress, const std::string& progress_name,
-                  Profilers& profilers, const InstanceProfiles& profiles) {
-  // Every thread checks, because each thread's state ends its own loop. The empty loop makes
-  // Google Benchmark report the iteration count of the other repetitions. Google Benchmark
-  // 1.7.1 aborts when one repetition of a benchmark reports another count, even a failed one,
-  // because its ComputeStats() compares the counts before it skips failed runs.
+                  Profilers& profilers, const InstanceProfiles& profiles,
+                  ReportedIterations& reported_iterations) {
+  // Every thread checks, because each thread's state ends its own loop.
   if (interruption_requested()) {
-    benchmark_state.SkipWithError(kSkippedByInterruption);
-    for (auto _ : benchmark_state) {
-    }
+    skip_interrupted_repetition(
+        benchmark_state, reported_iterations.reported_for(benchmark_state.max_iterations));
     return;
   }
   if (benchmark_state.thread_index() == 0) progress.on_benchmark_start(progress_name);
@@ -226,6 +302,9 @@ void run_instance(benchmark::State& benchmark_state, const BenchmarkInstance& in
       benchmark::Counter(static_cast<double>(measured.allocations), benchmark::Counter::kAvgIterations);
   state.counters()["bytes_per_op"] =
       benchmark::Counter(static_cast<double>(measured.bytes), benchmark::Counter::kAvgIterations);
+  if (state.thread_index() == 0) {
+    reported_iterations.record(benchmark_state.max_iterations, benchmark_state.iterations());
+  }
 }
 
 // Returns the runs grouped by instance, in the order of `instances`. Google Benchmark reports
@@ -286,7 +365,10 @@ reports::Result run_benchmarks(const std::vector<BenchmarkInstance>& instances,
       profiles[i].heap_profile_directory = settings.heap_profile_directories.at(i);
     }
   }
-  std::map<InstanceKey, const BenchmarkInstance*> by_key;
+  // Sized once: the registered bodies keep references to their elements.
+  std::vector<ReportedIterations> reported_iterations(instances.size());
+  std::vector<RepetitionCounter> repetition_counters(instances.size());
+  std::map<InstanceKey, std::size_t> index_by_key;
   std::vector<std::string> progress_names;
   progress_names.reserve(instances.size());
   for (const BenchmarkInstance& instance : instances) progress_names.push_back(instance.name());
@@ -294,16 +376,21 @@ reports::Result run_benchmarks(const std::vector<BenchmarkInstance>& instances,
   for (std::size_t i = 0; i < instances.size(); ++i) {
     const BenchmarkInstance& instance = instances[i];
     const std::string registered_name = instance.name_without_threads();
-    by_key[{registered_name, instance.threads}] = &instance;
+    index_by_key[{registered_name, instance.threads}] = i;
 
     const std::string& progress_name = progress_names[i];
     const InstanceProfiles& instance_profiles = profiles[i];
+    ReportedIterations& instance_iterations = reported_iterations[i];
+    RepetitionCounter& repetition_counter = repetition_counters[i];
     // Thread 0 dumps the instruction count of each call, so callgrind's dumps name their
     // benchmark.
-    const auto body = [&instance, &progress, &progress_name, &profilers,
-                       &instance_profiles](benchmark::State& state) {
-      run_instance(state, instance, progress, progress_name, profilers, instance_profiles);
-      if (state.thread_index() == 0) dump_instruction_counts(progress_name);
+    const auto body = [&instance, &progress, &progress_name, &profilers, &instance_profiles,
+                       &instance_iterations, &repetition_counter](benchmark::State& state) {
+      run_instance(state, instance, progress, progress_name, profilers, instance_profiles,
+                   instance_iterations);
+      if (state.thread_index() != 0) return;
+      dump_instruction_counts(progress_name);
+      repetition_counter.on_call_finished(state.max_iterations, progress);
     };
     benchmark::internal::Benchmark* benchmark =
         benchmark::RegisterBenchmark(registered_name.c_str(), body)
@@ -315,7 +402,7 @@ reports::Result run_benchmarks(const std::vector<BenchmarkInstance>& instances,
   }
 
   enable_instruction_counting(settings.counts_instructions());
-  CollectingReporter reporter(by_key, progress);
+  CollectingReporter reporter(instances, index_by_key, repetition_counters, progress);
   benchmark::RunSpecifiedBenchmarks(&reporter);
   profilers.stop();
   benchmark::ClearRegisteredBenchmarks();

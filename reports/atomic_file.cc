@@ -75,8 +75,20 @@ fs::path next_temporary_name(const fs::path& target) {
   return directory_of(target) / name;
 }
 
+// Creates the directory of `target` and its missing parents, as `mkdir -p` does.
+void create_directory_of(const fs::path& target) {
+  const fs::path directory = directory_of(target);
+  std::error_code error;
+  fs::create_directories(directory, error);
+  if (error) {
+    throw std::runtime_error("writing " + target.string() + " failed: creating its directory " +
+                             directory.string() + ": " + error.message());
+  }
+}
+
 TemporaryFile create_temporary_next_to(const fs::path& target) {
   const fs::path directory = directory_of(target);
+  create_directory_of(target);
 
   for (int attempt = 0; attempt < kMaxTemporaryNameAttempts; ++attempt) {
     fs::path candidate = next_temporary_name(target);
@@ -86,11 +98,12 @@ TemporaryFile create_temporary_next_to(const fs::path& target) {
     if (fd >= 0) {
       return TemporaryFile(fd, std::move(candidate));
     }
+    // The temporary name means nothing to the caller, who chose the directory and the file.
     if (errno != EEXIST) {
-      throw_failure(target, "creating temporary file " + candidate.string(), errno);
+      throw_failure(target, "creating a file in directory " + directory.string(), errno);
     }
   }
-  throw_failure(target, "creating a temporary file in " + directory.string(), EEXIST);
+  throw_failure(target, "creating a temporary file in directory " + directory.string(), EEXIST);
 }
 
 void write_all(const TemporaryFile& file, const fs::path& target, std::string_view content) {

@@ -252,6 +252,7 @@ int run_run_command(const RunOptions& requested_options, const std::string& comm
     if (records_cpu_profiles && !is_workload_child) {
       attach_cpu_profiles(result, plan.instances, plan.settings.cpu_profile_paths, output_directory);
     }
+    engine::mark_output_writing_started();
     reports::write_text_file_atomically(options.result_file, reports::to_json(result).dump(2));
     return run_exit_code(result, false);
   }
@@ -293,6 +294,7 @@ int run_run_command(const RunOptions& requested_options, const std::string& comm
       heap_pass_failed = true;
     }
   }
+  engine::mark_output_writing_started();
   output.write_run_outputs(result);
 
   if (options.format == "json") {

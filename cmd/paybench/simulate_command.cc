@@ -119,7 +119,7 @@ void check_output_is_not_scenario(const SimulateOptions& options) {
   std::error_code error;
   if (!options.output.empty() && fs::equivalent(options.output, options.scenario, error)) {
     throw UsageError(
-        fmt::format("--output '{}' is the scenario file itself: choose another file for the output",
+        fmt::format("--out '{}' is the scenario file itself: choose another file for the output",
                     options.output));
   }
 }
@@ -142,9 +142,11 @@ CLI::App* setup_simulate_command(CLI::App& app, SimulateOptions& options) {
       ->check(one_of({"json", "csv"}, "--input-format csv"));
   simulate->add_option("--format", options.format, "Output format: table (default), json or csv")
       ->check(one_of({"table", "json", "csv"}, "--format json"));
+  // --out as in every other command; --output is the name this option had first.
   simulate
-      ->add_option("--output", options.output,
-                   "Write the output to FILE (replaced atomically) instead of stdout")
+      ->add_option("--out,--output", options.output,
+                   "Write the output to FILE (replaced atomically, its directory created) "
+                   "instead of stdout")
       ->type_name("FILE");
   // Setting a footer replaces the exit codes that the subcommand copied from `app`.
   simulate->footer(std::string(kSimulateHelp) + "\n" + kExitCodesHelp);
@@ -195,7 +197,7 @@ int run_simulate_command(const SimulateOptions& options) {
   try {
     reports::write_text_file_atomically(options.output, output);
   } catch (const std::runtime_error& error) {
-    throw UsageError(fmt::format("{}; choose another file with --output", error.what()));
+    throw UsageError(fmt::format("{}; choose another file with --out", error.what()));
   }
   return kExitSuccess;
 }

@@ -4,7 +4,8 @@ leaves either the old files or the new ones, never a truncated one.
 
 Runs paybench_reliability, a build of the command line with test workloads (tests/reliability):
 reliability/slow and reliability/hang print "reliability/<name>: started in process <pid>" on
-stderr when they start, which is when these tests send their signal.
+stderr when they start, and reliability/batched prints "reliability/batched: finished two
+repetitions in process <pid>": that is when these tests send their signal.
 """
 
 import json
@@ -26,6 +27,10 @@ RELIABILITY = os.environ["PAYBENCH_RELIABILITY"]
 # Longest wait for a workload to start or a run to end; the runs take a few seconds.
 WAIT_SECONDS = 120
 STARTED = re.compile(r"reliability/(\w+): started in process (\d+)")
+TWO_REPETITIONS = re.compile(r"reliability/batched: finished two repetitions in process (\d+)")
+# Google Benchmark's failed internal checks, such as "./src/statistics.cc:135: ComputeStats:
+# Check `(run_iterations) == (run.iterations)' failed.", which abort the process.
+FAILED_CHECK = re.compile(r"Check `.*' failed")
 
 with open(SCHEMA, encoding="utf-8") as schema_file:
     RESULT_SCHEMA = json.load(schema_file)
@@ -55,8 +60,9 @@ class RunningPaybench:
             self.stderr_text.append(line)
             self.stderr_lines.put(line)
 
-    def wait_for_start(self, workload):
-        """Returns the process id of the child that started `workload`."""
+    def wait_for_line(self, pattern, accept=lambda match: True):
+        """Returns the match of the first stderr line that matches `pattern` and that `accept`
+        accepts, or None when the run ended or WAIT_SECONDS passed first."""
         deadline = time.monotonic() + WAIT_SECONDS
         while time.monotonic() < deadline:
             try:
@@ -65,10 +71,18 @@ class RunningPaybench:
                 if self.process.poll() is not None:
                     break
                 continue
-            match = STARTED.search(line)
-            if match and match.group(1) == workload:
-                return int(match.group(2))
-        raise AssertionError(f"reliability/{workload} did not start: {''.join(self.stderr_text)}")
+            match = pattern.search(line)
+            if match and accept(match):
+                return match
+        return None
+
+    def wait_for_start(self, workload):
+        """Returns the process id of the child that started `workload`."""
+        match = self.wait_for_line(STARTED, lambda match: match.group(1) == workload)
+        if match is None:
+            raise AssertionError(
+                f"reliability/{workload} did not start: {''.join(self.stderr_text)}")
+        return int(match.group(2))
 
     def signal(self, number):
         self.process.send_signal(number)
@@ -135,22 +149,48 @@ class InterruptionTest(unittest.TestCase):
         self.assertEqual(len([b for b in finished if b["run_type"] == "iteration"]), 6)
         self.assertTrue("basic/<wbr>increment" in report, "the report lacks basic/increment")
 
+    def check_no_failed_check(self, stderr):
+        self.assertIsNone(FAILED_CHECK.search(stderr), stderr)
+
     def test_sigint_writes_finished_workloads(self):
         exit_code, stdout, stderr = self.interrupt_slow_run(signal.SIGINT)
         self.assertEqual(exit_code, 130, stderr)
         self.check_basic_workload_kept(*self.check_partial_result(stdout))
         self.assertIn("the run was interrupted", stderr)
+        self.check_no_failed_check(stderr)
 
     def test_sigterm_exits_with_143(self):
         exit_code, stdout, stderr = self.interrupt_slow_run(signal.SIGTERM)
         self.assertEqual(exit_code, 143, stderr)
         self.check_basic_workload_kept(*self.check_partial_result(stdout))
+        self.check_no_failed_check(stderr)
 
     def test_sigint_without_isolation(self):
         # Repetitions interleave across both workloads here, so basic may be unfinished too.
         exit_code, stdout, stderr = self.interrupt_slow_run(signal.SIGINT, "--no-isolation")
         self.assertEqual(exit_code, 130, stderr)
         self.check_partial_result(stdout)
+        self.check_no_failed_check(stderr)
+
+    def test_sigint_between_batched_repetitions(self):
+        # one_batch reports more iterations than Google Benchmark requested, and the signal
+        # arrives after two of its nine repetitions, so the skipped ones must report as many.
+        run = RunningPaybench("run", "reliability/basic", "reliability/batched", "--repetitions",
+                              "9", "--min-time", "0.05", "--quiet", "--out-dir", self.out_dir,
+                              temporary_directory=self.scratch.name)
+        if run.wait_for_line(TWO_REPETITIONS) is None:
+            raise AssertionError(f"one_batch did not finish two repetitions: "
+                                 f"{''.join(run.stderr_text)}")
+        run.signal(signal.SIGINT)
+        exit_code, _, stderr = run.finish()
+        self.assertEqual(exit_code, 130, stderr)
+        self.check_no_failed_check(stderr)
+        result = read_result(self.out_dir)
+        self.assertTrue(result["context"]["interrupted"])
+        self.assertEqual(len([b for b in result["benchmarks"] if b["workload"] == "basic"
+                              and b["run_type"] == "iteration"]), 18)
+        self.assertEqual([b["name"] for b in result["benchmarks"]
+                          if b["variant"] == "one_batch"], [])
 
     def test_hanging_workload_is_killed_after_grace(self):
         run = RunningPaybench("run", "reliability/basic", "reliability/hang", *FAST_RUN,
@@ -176,6 +216,8 @@ class InterruptionTest(unittest.TestCase):
         # Well within the grace period that the first signal started (5 s and more).
         self.assertLess(time.monotonic() - started, 4)
         self.assertEqual(exit_code, 130, stderr)
+        self.assertIn("paybench: interrupted again: stopped at once without writing the result "
+                      "and report\n", stderr)
         deadline = time.monotonic() + 10
         while not process_is_gone(hanging_pid) and time.monotonic() < deadline:
             time.sleep(0.05)

@@ -123,32 +123,56 @@ class OutputFileTest(unittest.TestCase):
             output = os.path.join(directory, "timeline.csv")
             write_text(output, "old content")
             completed = run_paybench("simulate", "breaker", "--scenario", scenario, "--format",
-                                     "csv", "--output", output)
+                                     "csv", "--out", output)
             self.assertEqual(completed.exit_code, 0, completed.stderr)
             self.assertEqual(completed.stdout, "")
             self.assertEqual(read_text(output), printed.stdout)
             self.assertEqual(os.listdir(directory), ["timeline.csv"], "a temporary file was left")
 
-    def test_output_into_missing_directory(self):
+    def test_output_is_other_name_of_out(self):
+        scenario = scenario_path("breaker_rules.json")
+        printed = run_paybench("simulate", "breaker", "--scenario", scenario)
         with scratch_directory() as directory:
-            output = os.path.join(directory, "missing", "timeline.txt")
+            output = os.path.join(directory, "timeline.txt")
+            completed = run_paybench("simulate", "breaker", "--scenario", scenario, "--output",
+                                     output)
+            self.assertEqual(completed.exit_code, 0, completed.stderr)
+            self.assertEqual(read_text(output), printed.stdout)
+
+    def test_out_creates_missing_directories(self):
+        scenario = scenario_path("breaker_rules.json")
+        printed = run_paybench("simulate", "breaker", "--scenario", scenario)
+        with scratch_directory() as directory:
+            output = os.path.join(directory, "missing", "nested", "timeline.txt")
+            completed = run_paybench("simulate", "breaker", "--scenario", scenario, "--out",
+                                     output)
+            self.assertEqual(completed.exit_code, 0, completed.stderr)
+            self.assertEqual(completed.stdout, "")
+            self.assertEqual(read_text(output), printed.stdout)
+
+    def test_out_under_regular_file_rejected(self):
+        with scratch_directory() as directory:
+            blocker = os.path.join(directory, "blocker")
+            write_text(blocker, "a file, not a directory")
+            output = os.path.join(blocker, "timeline.txt")
             completed = run_paybench("simulate", "breaker", "--scenario",
-                                     scenario_path("breaker_rules.json"), "--output", output)
+                                     scenario_path("breaker_rules.json"), "--out", output)
             self.assertEqual(completed.exit_code, 2, completed.stderr)
             self.assertEqual(completed.stdout, "")
-            self.assertIn(output, completed.stderr)
-            self.assertIn("--output", completed.stderr)
-            self.assertEqual(os.listdir(directory), [])
+            self.assertIn(f"writing {output} failed: creating its directory {blocker}: "
+                          "Not a directory; choose another file with --out", completed.stderr)
+            self.assertNotIn(".tmp-", completed.stderr)
+            self.assertEqual(os.listdir(directory), ["blocker"])
 
-    def test_output_over_scenario_rejected(self):
+    def test_out_over_scenario_rejected(self):
         with scratch_directory() as directory:
             scenario = os.path.join(directory, "rules.json")
             original = read_text(scenario_path("breaker_rules.json"))
             write_text(scenario, original)
-            completed = run_paybench("simulate", "breaker", "--scenario", scenario, "--output",
+            completed = run_paybench("simulate", "breaker", "--scenario", scenario, "--out",
                                      scenario)
             self.assertEqual(completed.exit_code, 2, completed.stderr)
-            self.assertIn("is the scenario file itself", completed.stderr)
+            self.assertIn(f"--out '{scenario}' is the scenario file itself", completed.stderr)
             self.assertEqual(read_text(scenario), original)
 
     def test_input_format_for_other_extension(self):
@@ -301,7 +325,7 @@ class SimulateHelpTest(unittest.TestCase):
     def test_help_documents_formats(self):
         completed = run_paybench("simulate", "--help")
         self.assertEqual(completed.exit_code, 0, completed.stderr)
-        for text in ("--scenario", "--format", "--output", "--input-format", "at_ms",
+        for text in ("--scenario", "--format", "--out,--output", "--input-format", "at_ms",
                      "outcome", "limit_per_s", "set_burst", "completions before arrivals"):
             self.assertIn(text, completed.stdout)
 

@@ -4,12 +4,16 @@
 
 #include <benchmark/benchmark.h>
 
+#include <atomic>
+#include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
 
 #include "paybench/engine/allocator.h"
 #include "paybench/engine/build_info.h"
+#include "paybench/engine/interruption.h"
 
 namespace paybench::engine {
 namespace {
@@ -229,6 +233,106 @@ TEST_F(RunnerTest, ContextDescribesMachineAndBuild) {
   EXPECT_EQ(context.suite, "test");
   EXPECT_EQ(context.repetitions, 3);
   EXPECT_EQ(context.command_line, "runner_test");
+}
+
+// One batch that counts as 10^12 items, more than Google Benchmark's limit of 10^9 iterations
+// (kMaxIterations in Google Benchmark 1.7.1).
+// Google Benchmark then accepts the first call as the whole repetition, and every finished
+// repetition reports 10^12 iterations whatever count it requested.
+constexpr std::int64_t kItemsInOneBatch = 1'000'000'000'000;
+constexpr int kInterruptedRepetitions = 4;
+std::atomic<int> one_batch_calls{0};
+
+// Requests an interruption as SIGINT would, once two repetitions have finished.
+void run_one_batch_then_interrupt(State& state) {
+  while (state.keep_running_batch(kItemsInOneBatch)) {
+  }
+  if (one_batch_calls.fetch_add(1) + 1 == 2) std::raise(SIGINT);
+}
+
+// Runs two finished and two skipped repetitions of a batched benchmark, next to another one
+// that the interruption request may leave unfinished too, and returns 0 when the
+// result is as expected, or prints what is wrong and returns 1.
+int run_batch_interrupted_after_two_repetitions() {
+  install_interruption_handlers();
+  Registry registry;
+  registry.add(Workload{
+      .family = "testing",
+      .name = "interrupted",
+      .description = "an interruption request between repetitions",
+      .variants = {{"none", "no allocation", &allocate_nothing},
+                   {"one_batch", "one batch of 10^12 items", &run_one_batch_then_interrupt}},
+      .baseline = "none",
+  });
+  RunSettings settings;
+  settings.repetitions = kInterruptedRepetitions;
+  settings.min_time_s = 0.001;
+  const reports::Result result = run_benchmarks(registry.instances(), settings);
+
+  if (!result.context.interrupted) {
+    std::fprintf(stderr, "the result does not record the interruption\n");
+    return 1;
+  }
+  for (const reports::BenchmarkRun& run : result.benchmarks) {
+    if (run.variant == "one_batch") {
+      std::fprintf(stderr, "the unfinished benchmark %s is in the result\n", run.name.c_str());
+      return 1;
+    }
+  }
+  return 0;
+}
+
+// Google Benchmark 1.7.1 aborts in ComputeStats() when the repetitions of one benchmark report
+// different iteration counts, skipped ones included. Runs in a child process, because an
+// interruption request cannot be withdrawn.
+TEST(RunnerInterruption, SkippedBatchRepetitionsDoNotAbort) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(std::exit(run_batch_interrupted_after_two_repetitions()),
+              ::testing::ExitedWithCode(0), "");
+}
+
+// Marks each call in the captured stderr, where the progress line is drawn too.
+constexpr const char* kCallMarker = "<call ended>";
+
+void allocate_nothing_then_mark_call(State& state) {
+  allocate_nothing(state);
+  std::fputs(kCallMarker, stderr);
+}
+
+// The progress line counts each repetition when it ends. Google Benchmark reports the
+// repetitions of a benchmark only after the last one, so the count "[2/3]" must be drawn before
+// the call of the third repetition ends.
+TEST(RunnerProgress, CountsRepetitionsAsTheyEnd) {
+  Registry registry;
+  registry.add(Workload{
+      .family = "testing",
+      .name = "progress",
+      .description = "progress line",
+      .variants = {{"marked", "marks its calls", &allocate_nothing_then_mark_call},
+                   {"none", "no allocation", &allocate_nothing}},
+      .baseline = "none",
+  });
+  std::vector<BenchmarkInstance> instances = registry.instances();
+  std::erase_if(instances, [](const BenchmarkInstance& instance) {
+    return instance.variant->name != "marked";
+  });
+  ASSERT_EQ(instances.size(), 1u);
+  RunSettings settings;
+  settings.repetitions = 3;
+  settings.min_time_s = 0.001;
+  settings.show_progress = true;
+
+  ::testing::internal::CaptureStderr();
+  run_benchmarks(instances, settings);
+  const std::string printed = ::testing::internal::GetCapturedStderr();
+
+  const std::size_t last_call = printed.rfind(kCallMarker);
+  ASSERT_NE(last_call, std::string::npos) << printed;
+  const std::size_t second_counted = printed.find("[2/3]");
+  ASSERT_NE(second_counted, std::string::npos) << printed;
+  EXPECT_LT(second_counted, last_call) << printed;
+  EXPECT_NE(printed.find("[3/3]"), std::string::npos) << printed;
+  EXPECT_EQ(printed.find("[4/3]"), std::string::npos) << printed;
 }
 
 TEST(ComparisonRequests, OnePerComparedVariant) {

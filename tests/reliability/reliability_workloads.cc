@@ -5,7 +5,9 @@
 //
 // A failing variant fails on its first call. The `hang` and `slow` variants print one line to
 // stderr when they start, "reliability/<workload>: started in process <pid>", so that a test
-// knows when to send a signal.
+// knows when to send a signal. The `batched` workload's `one_batch` variant prints
+// "reliability/batched: finished two repetitions in process <pid>" instead, so that a signal
+// arrives between its repetitions.
 #include <benchmark/benchmark.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -99,6 +101,22 @@ void run_sleep(State& state) {
   for (auto _ : state) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
+// One batch that counts as 10^12 items, more than Google Benchmark's limit of 10^9 iterations.
+// Google Benchmark then accepts the first call as the whole repetition, and every repetition
+// reports 10^12 iterations, more than the count it requested.
+constexpr std::int64_t kItemsInOneBatch = 1'000'000'000'000;
+constexpr std::chrono::milliseconds kOneBatchSleep{50};
+
+void run_one_batch(State& state) {
+  static std::atomic<int> finished_repetitions{0};
+  while (state.keep_running_batch(kItemsInOneBatch)) std::this_thread::sleep_for(kOneBatchSleep);
+  if (finished_repetitions.fetch_add(1) + 1 == 2) {
+    std::fprintf(stderr, "reliability/batched: finished two repetitions in process %d\n",
+                 static_cast<int>(::getpid()));
+    std::fflush(stderr);
+  }
+}
+
 // A workload of a working variant and `failing`.
 Workload failing_workload(const char* name, const char* description, Variant failing) {
   return Workload{
@@ -131,6 +149,17 @@ const paybench::engine::Registration kSlow{Workload{
     .threads = {1},
     .variants = {{"increment", "an increment", &run_increment},
                  {"sleep", "a 1 ms sleep", &run_sleep}},
+    .baseline = "increment",
+}};
+
+const paybench::engine::Registration kBatched{Workload{
+    .family = "reliability",
+    .name = "batched",
+    .description = "a batched loop whose repetitions report more iterations than requested",
+    .parameters = {},
+    .threads = {1},
+    .variants = {{"increment", "an increment", &run_increment},
+                 {"one_batch", "one 50 ms batch of 10^12 items", &run_one_batch}},
     .baseline = "increment",
 }};
 

@@ -68,16 +68,61 @@ TEST_F(AtomicFileTest, ReplacesExistingFile) {
   EXPECT_EQ(entries(), std::vector<std::string>{"out.json"});
 }
 
-TEST_F(AtomicFileTest, MissingDirectoryThrowsWithPathAndReason) {
-  const fs::path target = directory_ / "missing" / "out.json";
+TEST_F(AtomicFileTest, CreatesMissingDirectories) {
+  const fs::path target = directory_ / "missing" / "nested" / "out.json";
+
+  write_text_file_atomically(target, "content");
+
+  EXPECT_EQ(read(target), "content");
+  EXPECT_EQ(entries(), std::vector<std::string>{"missing"});
+}
+
+TEST_F(AtomicFileTest, CopyCreatesMissingDirectories) {
+  const fs::path source = directory_ / "source.txt";
+  write_text_file_atomically(source, "profile");
+  const fs::path target = directory_ / "copies" / "copy.txt";
+
+  copy_file_atomically(source, target);
+
+  EXPECT_EQ(read(target), "profile");
+}
+
+// A regular file where a directory should be: the error names that directory and the file.
+TEST_F(AtomicFileTest, UncreatableDirectoryNamesDirectoryAndFile) {
+  write_text_file_atomically(directory_ / "blocker", "a file");
+  const fs::path directory = directory_ / "blocker" / "reports";
+  const fs::path target = directory / "out.html";
 
   try {
     write_text_file_atomically(target, "content");
     FAIL() << "expected std::runtime_error";
   } catch (const std::runtime_error& error) {
     const std::string message = error.what();
-    EXPECT_NE(message.find(target.string()), std::string::npos) << message;
-    EXPECT_NE(message.find("No such file or directory"), std::string::npos) << message;
+    EXPECT_NE(message.find("writing " + target.string() + " failed"), std::string::npos)
+        << message;
+    EXPECT_NE(message.find("creating its directory " + directory.string()), std::string::npos)
+        << message;
+    EXPECT_NE(message.find("Not a directory"), std::string::npos) << message;
+  }
+  EXPECT_EQ(entries(), std::vector<std::string>{"blocker"});
+}
+
+// A name of 250 bytes is valid, but its temporary name is longer than the 255 bytes that
+// Linux file systems allow, so creating the temporary file fails even for root. The error
+// names the directory and the file, not the temporary name that the caller never chose.
+TEST_F(AtomicFileTest, UncreatableTemporaryNamesDirectoryAndFile) {
+  const fs::path target = directory_ / std::string(250, 'r');
+
+  try {
+    write_text_file_atomically(target, "content");
+    FAIL() << "expected std::runtime_error";
+  } catch (const std::runtime_error& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("writing " + target.string() + " failed"), std::string::npos)
+        << message;
+    EXPECT_NE(message.find("in directory " + directory_.string()), std::string::npos) << message;
+    EXPECT_NE(message.find("File name too long"), std::string::npos) << message;
+    EXPECT_EQ(message.find(".tmp-"), std::string::npos) << message;
   }
   EXPECT_TRUE(entries().empty());
 }

@@ -5,7 +5,9 @@
 // command writes what finished. A paybench that waits for a child process forwards the request
 // to the child's process group (see child_process.h), so the child stops the same way.
 // A second signal ends the process at once with exit code 128 + signal number, after killing
-// the process group of the child it waits for, if any, with SIGKILL.
+// the process group of the child it waits for, if any, with SIGKILL. Before it exits it prints
+// one line on stderr, which tells whether the command had started to write its result and
+// report.
 #pragma once
 
 #include <sys/types.h>
@@ -27,6 +29,10 @@ inline bool interruption_requested() { return interruption_signal() != 0; }
 // Records the process group that a second signal kills with SIGKILL before this process exits;
 // 0 for none. The wait loop of child_process.cc sets it while a child runs.
 void set_interruptible_child_group(pid_t group);
+
+// Records that the command starts to write its result and report, so that the message of a
+// second signal warns that some of them may be missing. Safe to call from any thread.
+void mark_output_writing_started();
 
 // Returns the exit code of a run stopped by `signal`: 128 + its number, as shells report a
 // process ended by a signal, so 130 for SIGINT and 143 for SIGTERM.

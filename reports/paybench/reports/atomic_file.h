@@ -12,13 +12,17 @@ namespace paybench::reports {
 // file is removed on every failure. The new file gets mode 0666 minus the umask, like a file
 // created by std::ofstream; an existing file's permissions are not carried over.
 //
+// Creates the directory of `path` and its missing parents first, as `mkdir -p` does, with mode
+// 0777 minus the umask. Those directories stay when a later step fails.
+//
 // Throws std::runtime_error naming the path and the system error (errno text) when the
-// directory does not exist or is not writable, the disk is full, or any other step fails.
+// directory cannot be created or is not writable, the disk is full, or any other step fails.
+// A directory or file that cannot be created is named with `path`.
 void write_text_file_atomically(const std::filesystem::path& path, std::string_view content);
 
-// Copies the file at `source` to `path` as write_text_file_atomically() writes it. Throws
-// std::runtime_error naming the file and the system error when `source` cannot be read or
-// `path` cannot be written.
+// Copies the file at `source` to `path` as write_text_file_atomically() writes it, creating
+// the directory of `path` as that does. Throws std::runtime_error naming the file and the
+// system error when `source` cannot be read or `path` cannot be written.
 void copy_file_atomically(const std::filesystem::path& source, const std::filesystem::path& path);
 
 // Returns a path for a temporary file next to `path` that another program (such as gperftools'
