@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <optional>
 
 #include "chart_axis.h"
 #include "paybench/reports/formatting.h"
@@ -69,6 +68,19 @@ std::vector<std::string> column_order(const Result& result, const FamilySummary&
     add(instance.allocator);
   }
   return columns;
+}
+
+// The comparison of `instance` against its run under `baseline_allocator`, or nullptr.
+const Comparison* allocator_comparison_of(const Result& result, const InstanceSummary& instance,
+                                          const std::string& baseline_allocator) {
+  for (const std::size_t i : instance.candidate_in) {
+    const Comparison& comparison = result.comparisons[i];
+    if (is_allocator_comparison(comparison) &&
+        comparison.baseline_allocator == baseline_allocator) {
+      return &comparison;
+    }
+  }
+  return nullptr;
 }
 
 std::string baseline_of(const Result& result, const std::vector<std::string>& columns) {
@@ -153,18 +165,27 @@ HeatMap layout_heat_map(const Result& result, const FamilySummary& family) {
         const double time = *instance->median_ns;
         cell.value_text = format_cost(time, result.context);
         const bool is_baseline = columns[c] == baseline;
-        const std::optional<double> ratio =
-            baseline_ns > 0 ? std::optional<double>(time / baseline_ns) : std::nullopt;
-        cell.fill = ratio ? heat_fill(*ratio) : heat_fill(1);
-        if (ratio && std::fabs(signed_strength(*ratio)) > kLightTextThreshold) {
+        const bool has_ratio = baseline_ns > 0;
+        const double ratio = has_ratio ? time / baseline_ns : 1.0;
+
+        // The ratio of two medians alone can be noise: colour only what the comparison's
+        // interval shows to differ.
+        const Comparison* comparison = allocator_comparison_of(result, *instance, baseline);
+        const bool differs = comparison != nullptr && comparison->verdict != Verdict::kNoDifference;
+        const double colour_ratio = has_ratio && differs ? ratio : 1.0;
+        cell.fill = heat_fill(colour_ratio);
+        if (std::fabs(signed_strength(colour_ratio)) > kLightTextThreshold) {
           cell.text_class = "heat-text-light";
         }
-        cell.ratio_text = is_baseline ? "baseline" : (ratio ? format_ratio(*ratio) : "");
+        cell.ratio_text = is_baseline ? "baseline" : (has_ratio ? format_ratio(ratio) : "");
         cell.tooltip =
-            ratio && !is_baseline
+            has_ratio && !is_baseline
                 ? fmt::format("{} under {}: {}, {} the time under {}", row.full_label, columns[c],
-                              cell.value_text, format_ratio(*ratio), baseline)
+                              cell.value_text, format_ratio(ratio), baseline)
                 : fmt::format("{} under {}: {}", row.full_label, columns[c], cell.value_text);
+        if (comparison != nullptr) {
+          cell.tooltip += "; comparison: " + format_comparison(*comparison);
+        }
       }
       row.cells.push_back(std::move(cell));
     }
@@ -197,10 +218,13 @@ HeatMap layout_heat_map(const Result& result, const FamilySummary& family) {
                                row_names.size(), columns_text);
   map.caption = fmt::format(
       "Each cell: the median {} per operation under that allocator, and its ratio to {}, the "
-      "baseline allocator. Green cells are faster than under {}, red ones slower; the colour "
-      "is strongest at 0.5x and 2x. A cell reads failed where the benchmark failed under that "
+      "baseline allocator. Green cells are faster than under {}, red ones slower, by the "
+      "verdict of their comparison; the colour is strongest at 0.5x and 2x. Cells with no "
+      "difference, or without a comparison, stay neutral whatever their ratio, because this run "
+      "cannot tell them apart from {}. A cell reads failed where the benchmark failed under that "
       "allocator.",
-      result.context.counts_instructions() ? "instruction count" : "time", baseline, baseline);
+      result.context.counts_instructions() ? "instruction count" : "time", baseline, baseline,
+      baseline);
   return map;
 }
 

@@ -1,7 +1,8 @@
 // Geometry of the report's allocator matrix: per family of a run under several allocators
 // (paybench run --allocators), a heat map with one row per benchmark and one column per
-// allocator. Each cell shows the time per operation and its ratio to the baseline allocator,
-// coloured by that ratio. templates/allocator_matrix.svg.mustache places these numbers.
+// allocator. Each cell shows the time per operation and its ratio to the baseline allocator.
+// A cell whose allocator comparison found it faster or slower is coloured by that ratio; any
+// other cell stays neutral. templates/allocator_matrix.svg.mustache places these numbers.
 // Internal to reports/.
 #pragma once
 
@@ -17,7 +18,7 @@ struct HeatMapCell {
   double y = 0;
   double width = 0;
   double height = 0;
-  std::string fill;        // "#rrggbb", computed from the ratio, never from input text
+  std::string fill;        // "#rrggbb", from the ratio and verdict, never from input text
   std::string text_class;  // heat-text-dark or heat-text-light, whichever reads on the fill
   double text_x = 0;
   double value_y = 0;
@@ -74,7 +75,10 @@ struct HeatMap {
 // appears. The baseline is the allocator that the result's allocator comparisons use, else
 // the first column. Rows are the family's benchmarks without their allocator:NAME segment, in
 // file order. A benchmark that failed under an allocator reads "failed" in that cell, and one
-// that did not run under it reads "-".
+// that did not run under it reads "-". A cell gets heat_fill(ratio) only when the result's
+// comparison of that instance against the baseline allocator has the verdict faster or slower.
+// Without such a verdict (no difference, or no comparison) it gets heat_fill(1), whatever its
+// ratio.
 std::vector<HeatMap> allocator_heat_maps(const Result& result);
 
 // Returns the fill of a cell whose time is `ratio` times the baseline's: white at 1, turning

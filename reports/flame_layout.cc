@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "utf8.h"
+
 namespace paybench::reports {
 namespace {
 
@@ -19,50 +21,6 @@ bool is_hidden_code_point(char32_t code_point) {
   const bool is_control = code_point < 0x20 || (code_point >= 0x7F && code_point <= 0x9F);
   const bool is_xml_forbidden = code_point == 0xFFFE || code_point == 0xFFFF;
   return is_control || is_xml_forbidden;
-}
-
-// Returns the length of the valid UTF-8 sequence at the start of `text` and stores its code
-// point. Returns 0 for an invalid sequence, which is a stray continuation byte, a truncated
-// sequence, an overlong form, a UTF-16 surrogate or a value above U+10FFFF.
-std::size_t decode_utf8(std::string_view text, char32_t& code_point) {
-  const auto lead = static_cast<unsigned char>(text[0]);
-  std::size_t length = 0;
-  char32_t min_code_point = 0;
-  if (lead < 0x80) {
-    code_point = lead;
-    return 1;
-  }
-  if ((lead & 0xE0) == 0xC0) {
-    length = 2;
-    code_point = lead & 0x1F;
-    min_code_point = 0x80;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3;
-    code_point = lead & 0x0F;
-    min_code_point = 0x800;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4;
-    code_point = lead & 0x07;
-    min_code_point = 0x10000;
-  } else {
-    return 0;
-  }
-  if (text.size() < length) {
-    return 0;
-  }
-
-  for (std::size_t i = 1; i < length; ++i) {
-    const auto continuation = static_cast<unsigned char>(text[i]);
-    if ((continuation & 0xC0) != 0x80) {
-      return 0;
-    }
-    code_point = (code_point << 6) | (continuation & 0x3F);
-  }
-  const bool is_surrogate = code_point >= 0xD800 && code_point <= 0xDFFF;
-  if (code_point < min_code_point || code_point > 0x10FFFF || is_surrogate) {
-    return 0;
-  }
-  return length;
 }
 
 // 64-bit FNV-1a: a fixed, documented hash, so colours stay the same across versions and

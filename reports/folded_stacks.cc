@@ -8,23 +8,12 @@
 
 #include "paybench/reports/input_error.h"
 #include "paybench/reports/input_file.h"
+#include "paybench/reports/input_text.h"
 
 namespace paybench::reports {
 namespace {
 
-// Error messages quote at most this many characters of the offending line: enough to recognise
-// it, short enough that a 2,000-character Java stack does not flood the terminal.
-constexpr std::size_t kMaxQuotedLineChars = 80;
-
 constexpr std::string_view kExpectedForm = "expected `frame;frame;...;frame COUNT`";
-
-std::string quote_line(std::string_view line) {
-  if (line.size() <= kMaxQuotedLineChars) {
-    return "\"" + std::string(line) + "\"";
-  }
-  return "\"" + std::string(line.substr(0, kMaxQuotedLineChars)) + "...\" (" +
-         std::to_string(line.size()) + " characters)";
-}
 
 bool is_trailing_whitespace(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
@@ -73,7 +62,7 @@ class LineParser {
   [[noreturn]] void fail(std::string_view problem) const {
     throw InputError(std::string(source_name_), "",
                      "line " + std::to_string(line_number_) + ": " + std::string(problem) +
-                         " in " + quote_line(line_) + "; " + std::string(kExpectedForm));
+                         " in " + quote_input(line_) + "; " + std::string(kExpectedForm));
   }
 
  private:
@@ -84,10 +73,10 @@ class LineParser {
 
     const bool is_digits_only = error != std::errc::invalid_argument && stop == end;
     if (error == std::errc::result_out_of_range) {
-      fail("count " + quote_line(count_text) + " exceeds the maximum 2^64 - 1");
+      fail("count " + quote_input(count_text) + " exceeds the maximum 2^64 - 1");
     }
     if (!is_digits_only) {
-      fail("count " + quote_line(count_text) + " is not a non-negative integer");
+      fail("count " + quote_input(count_text) + " is not a non-negative integer");
     }
     return count;
   }

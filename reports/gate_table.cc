@@ -6,6 +6,7 @@
 
 #include "gate_cells.h"
 #include "paybench/reports/gate_output.h"
+#include "paybench/reports/input_text.h"
 #include "run_comparison_cells.h"
 
 namespace paybench::reports {
@@ -46,11 +47,13 @@ std::string render_gate_table(const GateReport& report, bool use_color) {
   std::vector<std::vector<std::string>> rows;
   for (const GateBenchmark& benchmark : report.benchmarks) {
     const bool has_medians = benchmark.baseline_median > 0 && benchmark.candidate_median > 0;
-    rows.push_back({benchmark.name,
+    const std::string threshold = format_gate_threshold(benchmark, report.exact_counts);
+    rows.push_back({escape_control_characters(benchmark.name),
                     has_medians ? format_gate_value(report, benchmark.baseline_median) : "-",
                     has_medians ? format_gate_value(report, benchmark.candidate_median) : "-",
                     format_gate_change(benchmark.ratio), format_gate_interval(benchmark),
-                    format_gate_p_value(benchmark.holm_p_value), format_gate_threshold(benchmark, report.exact_counts),
+                    format_gate_p_value(benchmark.holm_p_value),
+                    escape_control_characters(threshold),
                     to_string(benchmark.verdict)});
   }
 
@@ -74,7 +77,8 @@ std::string render_gate_table(const GateReport& report, bool use_color) {
   };
 
   std::string out = fmt::format("paybench gate: {} (baseline) against {} (candidate), {}\n\n",
-                                report.baseline_label, report.candidate_label,
+                                escape_control_characters(report.baseline_label),
+                                escape_control_characters(report.candidate_label),
                                 report.exact_counts ? "instructions per op" : "median real time");
   out += line(headers, nullptr);
   for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -87,7 +91,8 @@ std::string render_gate_table(const GateReport& report, bool use_color) {
                          benchmark.verdict == GateVerdict::kInconclusive;
     if (explain) {
       out += painted(to_string(benchmark.verdict), color_of(benchmark.verdict), use_color) + " " +
-             benchmark.name + ": " + benchmark.reason + "\n";
+             escape_control_characters(benchmark.name) + ": " +
+             escape_control_characters(benchmark.reason) + "\n";
     }
   }
   const auto note = [&](const std::vector<std::string>& names, const char* what) {

@@ -5,9 +5,11 @@
 #include <charconv>
 #include <cmath>
 #include <nlohmann/json.hpp>
-
-#include "paybench/reports/input_file.h"
 #include <set>
+
+#include "json_parse_error.h"
+#include "paybench/reports/input_file.h"
+#include "paybench/reports/input_text.h"
 
 namespace paybench::reports {
 namespace {
@@ -17,13 +19,11 @@ using Json = nlohmann::json;
 // The largest floor accepted: one second per op.
 constexpr double kMaxMinDelta = 1e9;
 
-// Quotes a value in an error. Arrays and objects are named by their type only: their text could
-// be any size.
+// Quotes a value in an error, shortened when long. Arrays and objects are named by their type
+// only: their text could be any size.
 std::string describe(const Json& value) {
   if (value.is_array() || value.is_object()) return std::string("an ") + value.type_name();
-  std::string text = value.dump(-1, ' ', false, Json::error_handler_t::replace);
-  constexpr std::size_t kShown = 40;
-  return text.size() > kShown ? text.substr(0, kShown) + "..." : text;
+  return shorten_input(value.dump(-1, ' ', false, Json::error_handler_t::replace));
 }
 
 void reject_unknown_keys(const Json& object, const std::set<std::string, std::less<>>& known,
@@ -32,7 +32,8 @@ void reject_unknown_keys(const Json& object, const std::set<std::string, std::le
     if (known.contains(key)) continue;
     std::string expected;
     for (const std::string& name : known) expected += (expected.empty() ? "" : ", ") + name;
-    throw InputError(source, path.empty() ? key : path + "." + key,
+    const std::string shown_key = shorten_input(key);
+    throw InputError(source, path.empty() ? shown_key : path + "." + shown_key,
                      "unknown key; expected one of " + expected);
   }
 }
@@ -71,15 +72,6 @@ std::string read_pattern(const Json& entry, const std::string& source, const std
   return found->get<std::string>();
 }
 
-// Returns nlohmann's message without its "[json.exception.parse_error.101] " prefix.
-std::string without_exception_id(std::string message) {
-  const std::size_t id_end = message.find("] ");
-  if (message.starts_with("[json.exception.") && id_end != std::string::npos) {
-    message.erase(0, id_end + 2);
-  }
-  return message;
-}
-
 }  // namespace
 
 double parse_percentage(std::string_view text, std::string_view source) {
@@ -92,8 +84,8 @@ double parse_percentage(std::string_view text, std::string_view source) {
                      value <= kMaxRegressionPercent;
   if (!valid) {
     throw InputError(std::string(source), "",
-                     "invalid percentage '" + std::string(text) +
-                         "': expected a number from 0 to 1000, optionally followed by %, such "
+                     "invalid percentage " + quote_input(text, '\'') +
+                         ": expected a number from 0 to 1000, optionally followed by %, such "
                          "as 5 or 5%");
   }
   return value / 100;
@@ -126,7 +118,7 @@ GateThresholds thresholds_from_json_text(std::string_view text, std::string_view
     json = Json::parse(text);
   } catch (const Json::exception& error) {
     // parse_error for the syntax, out_of_range for a number beyond a double, such as 1e400.
-    throw InputError(source, "", "not JSON: " + without_exception_id(error.what()));
+    throw InputError(source, "", "not JSON: " + describe_json_parse_error(error.what()));
   }
   if (!json.is_object())
     throw InputError(source, "", "expected a JSON object, found " + describe(json));

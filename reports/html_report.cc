@@ -354,6 +354,7 @@ std::string render_html_report(const Result& result,
                        kComparisonConfidence * 100, 1 - kNoiseThreshold, 1 + kNoiseThreshold));
 
   page.set("families", families_data(result));
+  page.set("has_comparisons", !result.comparisons.empty());
   page.set("comparison_groups", comparison_groups_data(result));
   page.set("context_rows", context_rows_data(context));
   page.set("has_allocators", !context.allocators.empty());

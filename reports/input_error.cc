@@ -2,15 +2,19 @@
 
 #include <utility>
 
+#include "paybench/reports/input_text.h"
+
 namespace paybench::reports {
 namespace {
 
+// Escapes control characters, so that the message is safe to print whatever the input held.
 std::string format_message(const std::string& source, const std::string& json_path,
                            const std::string& problem) {
-  if (json_path.empty()) {
-    return source + ": " + problem;
+  std::string message = escape_control_characters(source) + ": ";
+  if (!json_path.empty()) {
+    message += escape_control_characters(json_path) + ": ";
   }
-  return source + ": " + json_path + ": " + problem;
+  return message + escape_control_characters(problem);
 }
 
 }  // namespace

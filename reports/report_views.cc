@@ -126,6 +126,7 @@ void add_view_sections(const Result& result, MustacheData& page) {
 
 void add_navigation(bool has_profiles, MustacheData& page) {
   const std::vector<std::pair<const char*, const char*>> optional_sections = {
+      {"has_comparisons", "comparisons"},
       {"has_thread_scaling", "thread-scaling"},
       {"has_batch_curves", "batch-size"},
       {"has_latency", "latency"},
@@ -142,7 +143,7 @@ void add_navigation(bool has_profiles, MustacheData& page) {
       {"context", "Machine and build"},
   };
 
-  std::vector<std::string> ids = {"summary", "comparisons"};
+  std::vector<std::string> ids = {"summary"};
   for (const auto& [flag, id] : optional_sections) {
     if (is_set(page, flag)) {
       ids.push_back(id);

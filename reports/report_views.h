@@ -19,8 +19,9 @@ void add_overview(const Result& result, MustacheData& page);
 // it.
 void add_view_sections(const Result& result, MustacheData& page);
 
-// Sets `page`'s "sections", the page's table of contents, from the flags that add_view_sections
-// and the profile section set: one {id, title} per section present.
+// Sets `page`'s "sections", the page's table of contents, from the page's "has_comparisons"
+// flag, the flags that add_view_sections sets and `has_profiles`: one {id, title} per section
+// present.
 void add_navigation(bool has_profiles, MustacheData& page);
 
 }  // namespace paybench::reports

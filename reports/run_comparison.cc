@@ -16,10 +16,12 @@ namespace {
 
 constexpr double kNanosecondsPerSecond = 1e9;
 
-// A run of one side with the name it is paired by.
+// A run of one side with the name it is paired by and its run_name, both after any family
+// filter's replacement.
 struct Entry {
   const BenchmarkRun* run;
   std::string name;
+  std::string run_name;
 };
 
 // BigO and RMS aggregates carry coefficients instead of real_time and cpu_time.
@@ -35,10 +37,12 @@ std::vector<Entry> select_entries(const Result& result, const NamePattern* patte
   std::vector<Entry> entries;
   for (const BenchmarkRun& run : result.benchmarks) {
     if (!has_times(run)) continue;
+    const std::string& run_name = run.run_name.empty() ? run.name : run.run_name;
     if (pattern == nullptr) {
-      entries.push_back({&run, run.name});
+      entries.push_back({&run, run.name, run_name});
     } else if (pattern->is_found_in(run.name)) {
-      entries.push_back({&run, pattern->replace_matches(run.name, replacement)});
+      entries.push_back({&run, pattern->replace_matches(run.name, replacement),
+                         pattern->replace_matches(run_name, replacement)});
     }
   }
   return entries;
@@ -99,9 +103,9 @@ NamedRuns runs_named(const std::vector<Entry>& entries, const std::string& name,
   return runs;
 }
 
-const BenchmarkRun* first_usable_run(const std::vector<Entry>& entries, const std::string& name) {
+const Entry* first_usable_entry(const std::vector<Entry>& entries, const std::string& name) {
   for (const Entry& entry : entries) {
-    if (entry.name == name && !entry.run->error_occurred) return entry.run;
+    if (entry.name == name && !entry.run->error_occurred) return &entry;
   }
   return nullptr;
 }
@@ -258,8 +262,9 @@ RunComparison compare_runs(const Result& baseline, const Result& candidate,
   std::vector<std::pair<SortKey, BenchmarkDifference>> rows;
   for (const std::string& name : baseline_names) {
     if (!candidate_set.contains(name)) continue;
-    const BenchmarkRun* first = first_usable_run(baseline_entries, name);
-    if (first == nullptr) continue;  // every baseline run failed: listed in failures
+    const Entry* first_entry = first_usable_entry(baseline_entries, name);
+    if (first_entry == nullptr) continue;  // every baseline run failed: listed in failures
+    const BenchmarkRun* first = first_entry->run;
 
     const NamedRuns baseline_runs = runs_named(baseline_entries, name, first->time_unit);
     const NamedRuns candidate_runs = runs_named(candidate_entries, name, first->time_unit);
@@ -276,6 +281,7 @@ RunComparison compare_runs(const Result& baseline, const Result& candidate,
                       first->run_type == RunType::kAggregate, first->repetition_index};
     BenchmarkDifference difference =
         difference_of(name, baseline_runs.in_unit, candidate_runs.in_unit, options.alpha);
+    difference.benchmark_name = first_entry->run_name;
     difference.counts_instructions =
         baseline.context.counts_instructions() && candidate.context.counts_instructions();
     rows.emplace_back(key, std::move(difference));
@@ -288,6 +294,14 @@ RunComparison compare_runs(const Result& baseline, const Result& candidate,
 
   comparison.overall_geomean = geomean_difference(baseline_entries, candidate_entries);
   return comparison;
+}
+
+std::size_t count_compared_benchmarks(const RunComparison& comparison) {
+  std::set<std::string_view> benchmark_names;
+  for (const BenchmarkDifference& row : comparison.benchmarks) {
+    benchmark_names.insert(row.benchmark_name);
+  }
+  return benchmark_names.size();
 }
 
 const char* to_string(ComparisonSide side) {

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "paybench/reports/formatting.h"
+#include "paybench/reports/input_text.h"
 
 namespace paybench::reports {
 namespace {
@@ -97,7 +98,7 @@ std::string describe_mismatch(const TimeUnitMismatch& mismatch) {
 std::string join_names(const std::vector<std::string>& names, std::size_t max_names) {
   std::string text;
   for (std::size_t i = 0; i < names.size() && i < max_names; ++i) {
-    text += (i == 0 ? "" : ", ") + names[i];
+    text += (i == 0 ? "" : ", ") + shorten_input(names[i]);
   }
   if (names.size() > max_names) {
     text += fmt::format(" and {} more", names.size() - max_names);

@@ -49,7 +49,8 @@ std::string describe_failure(const FailedBenchmark& failure);
 // of the baseline's first value".
 std::string describe_mismatch(const TimeUnitMismatch& mismatch);
 
-// Joins the first `max_names` names with ", " and adds "and N more" for the rest.
+// Joins the first `max_names` names, each shortened by shorten_input, with ", " and adds
+// "and N more" for the rest.
 std::string join_names(const std::vector<std::string>& names, std::size_t max_names);
 
 // Returns one sentence per column and per special row that `comparison` contains, for the notes

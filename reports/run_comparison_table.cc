@@ -1,10 +1,13 @@
 // The terminal table of `paybench compare`, laid out like compare.py's: one row per pair of
-// values, a _pvalue row after a benchmark's pairs, the OVERALL_GEOMEAN row last.
+// values, a _pvalue row after a benchmark's pairs, the OVERALL_GEOMEAN row last. Text from the
+// input files goes through escape_control_characters, so only the table's own colours reach
+// the terminal.
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
 
+#include "paybench/reports/input_text.h"
 #include "paybench/reports/run_comparison_output.h"
 #include "run_comparison_cells.h"
 
@@ -76,7 +79,7 @@ std::vector<Row> benchmark_rows(const BenchmarkDifference& benchmark, double alp
   for (const MeasurementChange& pair : benchmark.measurements) {
     Row row;
     row.cells = {
-        {benchmark.name, {}},
+        {escape_control_characters(benchmark.name), {}},
         {format_change(pair.real_time_change), change_color(pair.real_time_change)},
         {format_change(pair.cpu_time_change), change_color(pair.cpu_time_change)},
         {format_measured_value(pair.baseline_real_time, benchmark), {}},
@@ -91,7 +94,7 @@ std::vector<Row> benchmark_rows(const BenchmarkDifference& benchmark, double alp
     const UTest& test = *benchmark.u_test;
     Row row;
     row.cells = {
-        {u_test_row_name(benchmark), {}},
+        {escape_control_characters(u_test_row_name(benchmark)), {}},
         {format_p_value(test.real_time.p_value), p_value_color(test.real_time_significant)},
         {format_p_value(test.cpu_time.p_value), p_value_color(test.cpu_time_significant)},
     };
@@ -161,10 +164,11 @@ void render_rows(std::string& out, const std::vector<Row>& rows, const Painter& 
 void render_notes(std::string& out, const RunComparison& comparison, const Painter& painter) {
   std::vector<std::string> notes;
   for (const FailedBenchmark& failure : comparison.failures) {
-    notes.push_back(painter.paint("failed, not compared: " + describe_failure(failure), kRed));
+    notes.push_back(painter.paint(
+        "failed, not compared: " + escape_control_characters(describe_failure(failure)), kRed));
   }
   for (const TimeUnitMismatch& mismatch : comparison.time_unit_mismatches) {
-    notes.push_back("time unit differs: " + describe_mismatch(mismatch));
+    notes.push_back("time unit differs: " + escape_control_characters(describe_mismatch(mismatch)));
   }
   if (!comparison.only_in_baseline.empty()) {
     notes.push_back(fmt::format("only in the baseline ({}): {}", comparison.only_in_baseline.size(),
@@ -190,8 +194,10 @@ void render_notes(std::string& out, const RunComparison& comparison, const Paint
 std::string render_comparison_table(const RunComparison& comparison, bool use_color) {
   const Painter painter(use_color);
   std::string out;
-  out += fmt::format("baseline:  {}\n", describe_side(comparison, ComparisonSide::kBaseline));
-  out += fmt::format("candidate: {}\n\n", describe_side(comparison, ComparisonSide::kCandidate));
+  const std::string baseline = describe_side(comparison, ComparisonSide::kBaseline);
+  const std::string candidate = describe_side(comparison, ComparisonSide::kCandidate);
+  out += fmt::format("baseline:  {}\n", escape_control_characters(baseline));
+  out += fmt::format("candidate: {}\n\n", escape_control_characters(candidate));
 
   std::vector<Row> rows;
   for (const BenchmarkDifference& benchmark : comparison.benchmarks) {

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "paybench/reports/formatting.h"
+#include "paybench/reports/input_text.h"
 #include "paybench/reports/instance_summary.h"
 
 namespace paybench::reports {
@@ -89,7 +90,8 @@ Cell comparison_cell(const InstanceSummary& instance, const Result& result) {
     const Comparison& comparison = result.comparisons[i];
     std::string text = format_comparison(comparison);
     if (is_allocator_comparison(comparison)) {
-      text = fmt::format("vs {}: {}", comparison.baseline_allocator, text);
+      text = fmt::format("vs {}: {}", escape_control_characters(comparison.baseline_allocator),
+                         text);
     }
     cell.push_back({std::move(text), verdict_color(comparison.verdict)});
   }
@@ -105,14 +107,14 @@ Cell comparison_cell(const InstanceSummary& instance, const Result& result) {
 Row instance_row(const InstanceSummary& instance, const Result& result, bool show_allocator,
                  bool show_latency) {
   Row row;
-  row.cells.push_back({{instance.display_name, {}}});
+  row.cells.push_back({{escape_control_characters(instance.display_name), {}}});
   if (show_allocator) {
-    row.cells.push_back({{instance.allocator, {}}});
+    row.cells.push_back({{escape_control_characters(instance.allocator), {}}});
   }
 
   const bool all_failed = instance.error_runs > 0 && instance.real_times_ns.empty();
   if (all_failed) {
-    row.error = "error: " + instance.error_message;
+    row.error = "error: " + escape_control_characters(instance.error_message);
     return row;
   }
 
@@ -135,7 +137,8 @@ Row instance_row(const InstanceSummary& instance, const Result& result, bool sho
   Cell comparison = comparison_cell(instance, result);
   if (instance.error_runs > 0) {
     comparison.push_back({fmt::format("error in {} of {} repetitions: {}", instance.error_runs,
-                                      instance.iteration_runs, instance.error_message),
+                                      instance.iteration_runs,
+                                      escape_control_characters(instance.error_message)),
                           kRed});
   }
   row.cells.push_back(std::move(comparison));
@@ -217,7 +220,7 @@ std::string render_heading(const Context& context) {
   for (const std::string& part : parts) {
     heading += (heading.empty() ? "" : ", ") + part;
   }
-  return heading;
+  return escape_control_characters(heading);
 }
 
 }  // namespace
@@ -251,7 +254,7 @@ std::string render_terminal_summary(const Result& result, bool use_color) {
     out += painter.paint(kInterruptedNote, kRed) + "\n";
   }
   for (const FamilySummary& family : families) {
-    out += "\n" + painter.paint(family.family, kBold) + "\n";
+    out += "\n" + painter.paint(escape_control_characters(family.family), kBold) + "\n";
     const bool show_latency =
         std::any_of(family.instances.begin(), family.instances.end(),
                     [](const InstanceSummary& instance) { return instance.latency_p50_ns; });

@@ -17,6 +17,7 @@
 #include "result_input.h"
 #include "paybench/reports/atomic_file.h"
 #include "paybench/reports/input_error.h"
+#include "paybench/reports/input_text.h"
 #include "paybench/reports/result_json.h"
 #include "paybench/reports/run_comparison.h"
 #include "paybench/reports/run_comparison_output.h"
@@ -114,7 +115,7 @@ std::string describe_names(const std::vector<std::string>& names) {
   if (names.empty()) return "no benchmark";
   std::string text;
   for (std::size_t i = 0; i < names.size() && i < kNamesInError; ++i) {
-    text += (i == 0 ? "'" : ", '") + names[i] + "'";
+    text += (i == 0 ? "" : ", ") + reports::quote_input(names[i], '\'');
   }
   if (names.size() > kNamesInError) {
     text += fmt::format(" and {} more", names.size() - kNamesInError);
@@ -276,7 +277,9 @@ int run_compare_command(const CompareOptions& options) {
   } catch (const std::runtime_error& error) {
     throw UsageError(fmt::format("{}; choose another file with --out", error.what()));
   }
-  fmt::print("Wrote {} ({} benchmarks compared)\n", options.output, comparison.benchmarks.size());
+  const std::size_t benchmarks = reports::count_compared_benchmarks(comparison);
+  fmt::print("Wrote {} ({} {} compared)\n", options.output, benchmarks,
+             benchmarks == 1 ? "benchmark" : "benchmarks");
   return kExitSuccess;
 }
 

@@ -17,6 +17,7 @@
 #include "paybench/reports/gate.h"
 #include "paybench/reports/gate_output.h"
 #include "paybench/reports/input_error.h"
+#include "paybench/reports/input_text.h"
 #include "result_input.h"
 #include "usage_error.h"
 
@@ -123,7 +124,8 @@ std::vector<reports::GateFlameGraph> regression_flame_graphs(
       graphs.push_back(std::move(graph));
     } catch (const std::exception& error) {
       fmt::print(stderr, "paybench: warning: no differential flame graph of {}: {}\n",
-                 benchmark.name, error.what());
+                 reports::shorten_input(benchmark.name),
+                 reports::escape_control_characters(error.what()));
     }
   }
   return graphs;
@@ -229,9 +231,10 @@ int run_gate_command(const GateCommandOptions& options) {
 
   for (const std::string& pattern : report.unused_patterns) {
     fmt::print(stderr,
-               "paybench: warning: pattern '{}' of {} matches no benchmark of the two results; "
+               "paybench: warning: pattern {} of {} matches no benchmark of the two results; "
                "patterns match whole names, such as 'queues/*'\n",
-               pattern, options.thresholds);
+               reports::quote_input(pattern, '\''),
+               reports::escape_control_characters(options.thresholds));
   }
 
   // Differential flame graphs go beside the Markdown or HTML file that links them.

@@ -12,12 +12,33 @@
 #include "flame_command.h"
 #include "gate_command.h"
 #include "paybench/engine/build_info.h"
+#include "paybench/reports/input_text.h"
 #include "list_command.h"
 #include "profile_command.h"
 #include "report_command.h"
 #include "run_command.h"
 #include "simulate_command.h"
 #include "usage_error.h"
+
+namespace {
+
+// Returns an error message fit for the terminal. Messages quote input (a benchmark name, a line
+// of a profile), whose control characters must not act on the terminal. The line breaks that
+// paybench writes into a message stay.
+std::string printable_message(std::string_view message) {
+  std::string printable;
+  std::size_t line_start = 0;
+  while (true) {
+    const std::size_t line_end = message.find('\n', line_start);
+    printable += paybench::reports::escape_control_characters(
+        message.substr(line_start, line_end - line_start));
+    if (line_end == std::string_view::npos) return printable;
+    printable += '\n';
+    line_start = line_end + 1;
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace paybench::cli;
@@ -60,7 +81,7 @@ int main(int argc, char** argv) {
     fmt::print(stderr,
                "paybench: error: unknown command '{}': expected list, run, profile, simulate, "
                "flame, compare, gate or report\nRun 'paybench --help' for usage.\n",
-               argv[1]);
+               printable_message(argv[1]));
     return kExitUsageError;
   }
 
@@ -79,7 +100,8 @@ int main(int argc, char** argv) {
     if (flame->parsed()) message = describe_flame_parse_error(*flame, error);
     if (compare->parsed()) message = describe_compare_parse_error(*compare, error);
     if (report->parsed()) message = describe_report_parse_error(*report, error);
-    fmt::print(stderr, "paybench: error: {}\nRun '{}' for usage.\n", message, help_command);
+    fmt::print(stderr, "paybench: error: {}\nRun '{}' for usage.\n", printable_message(message),
+               printable_message(help_command));
     return kExitUsageError;
   }
 
@@ -95,10 +117,10 @@ int main(int argc, char** argv) {
     }
     return run_run_command(run_options, recorded_command_line(argc, argv));
   } catch (const UsageError& error) {
-    fmt::print(stderr, "paybench: error: {}\n", error.what());
+    fmt::print(stderr, "paybench: error: {}\n", printable_message(error.what()));
     return kExitUsageError;
   } catch (const std::exception& error) {
-    fmt::print(stderr, "paybench: error: {}\n", error.what());
+    fmt::print(stderr, "paybench: error: {}\n", printable_message(error.what()));
     return kExitUsageError;
   }
 }

@@ -457,11 +457,110 @@ class BadInputTest(unittest.TestCase):
                                  "--out", "is the input")
             self.assertEqual(read_json(baseline), read_json(case("test1_run1.json")))
 
-    def test_out_in_missing_directory(self):
+    def test_out_creates_missing_directory(self):
         with scratch_directory() as directory:
             output = os.path.join(directory, "missing", "comparison.txt")
+            completed = run_paybench("compare", case("test1_run1.json"), case("test1_run2.json"),
+                                     "--out", output)
+            self.assertEqual(completed.exit_code, 0, completed.stderr)
+            self.assertTrue(os.path.isfile(output))
+
+    def test_out_under_regular_file(self):
+        with scratch_directory() as directory:
+            blocker = os.path.join(directory, "blocker")
+            with open(blocker, "w", encoding="utf-8") as file:
+                file.write("a file, not a directory")
+            output = os.path.join(blocker, "comparison.txt")
             self.assert_rejected([case("test1_run1.json"), case("test1_run2.json"),
-                                  "--out", output], output, "--out")
+                                  "--out", output], output,
+                                 f"creating its directory {blocker}", "--out")
+
+
+ESCAPE_NAME = "BM_x\x1b]0;pwned\x07\x1b[31m"
+ESCAPED_NAME = "BM_x<U+001B>]0;pwned<U+0007><U+001B>[31m"
+
+
+def with_renamed_benchmark(document, old_name, new_name):
+    """Returns a copy of a Google Benchmark document with one benchmark renamed."""
+    copy = json.loads(json.dumps(document))
+    for run in copy["benchmarks"]:
+        if run["name"] == old_name:
+            run["name"] = new_name
+            run["run_name"] = new_name
+    return copy
+
+
+class HostileInputTest(unittest.TestCase):
+    """Result files as an attacker or a broken tool writes them: terminal escape sequences in
+    names, megabyte-long strings and negative times."""
+
+    def setUp(self):
+        self.directory = scratch_directory()
+        self.addCleanup(self.directory.cleanup)
+
+    def write(self, name, document):
+        path = os.path.join(self.directory.name, name)
+        write_json(path, document)
+        return path
+
+    def test_escape_sequences_in_names_are_shown_escaped(self):
+        original = read_json(case("test1_run1.json"))
+        hostile = self.write("hostile.json",
+                             with_renamed_benchmark(original, "BM_2xFaster", ESCAPE_NAME))
+        without = json.loads(json.dumps(original))
+        without["benchmarks"] = [run for run in without["benchmarks"]
+                                 if run["name"] != "BM_2xFaster"]
+        other = self.write("other.json", without)
+
+        both = run_paybench("compare", hostile, hostile)
+        self.assertEqual(both.exit_code, 0, both.stderr)
+        self.assertIn("\n" + ESCAPED_NAME + "  ", both.stdout)
+        one_side = run_paybench("compare", hostile, other)
+        self.assertEqual(one_side.exit_code, 0, one_side.stderr)
+        self.assertIn("only in the baseline (1): " + ESCAPED_NAME, one_side.stdout)
+        for completed in (both, one_side):
+            self.assertNotIn("\x1b", completed.stdout)
+            self.assertNotIn("\x07", completed.stdout)
+
+    def test_escape_sequences_in_error_listing_are_shown_escaped(self):
+        hostile = self.write("hostile.json", {"benchmarks": [
+            {"name": ESCAPE_NAME, "real_time": 1, "cpu_time": 1, "time_unit": "ns"}]})
+        completed = run_paybench("compare", case("test1_run1.json"), hostile)
+        self.assertEqual(completed.exit_code, 2, completed.stderr)
+        self.assertIn("'" + ESCAPED_NAME + "'", completed.stderr)
+        self.assertNotIn("\x1b", completed.stderr)
+
+    def test_unterminated_long_string_gives_short_error(self):
+        path = os.path.join(self.directory.name, "unterminated.json")
+        with open(path, "w", encoding="utf-8") as file:
+            file.write('{"benchmarks": ["' + "9" * 5_000_000)
+        completed = run_paybench("compare", case("test1_run1.json"), path)
+        self.assertEqual(completed.exit_code, 2, completed.stderr[:500])
+        self.assertLess(len(completed.stderr), 1000, completed.stderr[:500])
+        self.assertIn("not valid JSON", completed.stderr)
+        self.assertIn("'\"" + "9" * 79 + "...' (5000001 characters)", completed.stderr)
+
+    def test_long_name_in_nothing_to_compare_is_shortened(self):
+        long_name = "9" * 5_000_000
+        path = self.write("long_name.json", {"benchmarks": [
+            {"name": long_name, "real_time": 1, "cpu_time": 1, "time_unit": "ns"}]})
+        completed = run_paybench("compare", case("test1_run1.json"), path)
+        self.assertEqual(completed.exit_code, 2, completed.stderr[:500])
+        self.assertLess(len(completed.stderr), 1000, completed.stderr[:500])
+        self.assertIn("nothing to compare", completed.stderr)
+        self.assertIn("'" + "9" * 80 + "...' (5000000 characters)", completed.stderr)
+
+    def test_negative_time_is_rejected(self):
+        for key in ("real_time", "cpu_time"):
+            with self.subTest(key):
+                document = read_json(case("test1_run1.json"))
+                document["benchmarks"][3][key] = -5
+                path = self.write("negative.json", document)
+                completed = run_paybench("compare", case("test1_run1.json"), path)
+                self.assertEqual(completed.exit_code, 2, completed.stderr)
+                self.assertEqual(completed.stdout, "")
+                self.assertIn(f"benchmarks[3].{key}: expected a number >= 0, found -5",
+                              completed.stderr)
 
 
 class PaybenchResultsTest(unittest.TestCase, ComparePyAgreement):
@@ -501,6 +600,20 @@ class PaybenchResultsTest(unittest.TestCase, ComparePyAgreement):
         completed = run_paybench("compare", *self.results, "--format", "json")
         self.assertEqual(completed.exit_code, 0, completed.stderr)
         self.assert_agrees_with_compare_py(*self.results, json.loads(completed.stdout))
+
+    def test_out_message_counts_benchmarks(self):
+        # Each benchmark has 5 repetitions and 4 aggregates, which compare as 5 rows.
+        runs = read_json(self.results[0])["benchmarks"]
+        benchmarks = len({run["run_name"] for run in runs})
+        self.assertGreater(len({run["name"] for run in runs}), benchmarks)
+        for output_format in ("table", "json", "markdown", "html"):
+            with self.subTest(output_format), scratch_directory() as directory:
+                output = os.path.join(directory, "comparison." + output_format)
+                completed = run_paybench("compare", *self.results, "--format", output_format,
+                                         "--out", output)
+                self.assertEqual(completed.exit_code, 0, completed.stderr)
+                self.assertEqual(completed.stdout,
+                                 f"Wrote {output} ({benchmarks} benchmarks compared)\n")
 
     def test_every_format(self):
         name = "memory/object_pool/pool/size:64/batch:1/threads:1"

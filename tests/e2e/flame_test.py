@@ -16,7 +16,7 @@ import unittest
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
-from paybench_cli import run_paybench, scratch_directory
+from paybench_cli import BINARY, run_paybench, scratch_directory
 
 CASES_DIR = os.environ.get("PAYBENCH_FLAMEGRAPH_CASES_DIR", "")
 CHROMIUM = "/usr/bin/chromium"
@@ -257,6 +257,19 @@ class BadInputTest(unittest.TestCase):
     def test_empty_file(self):
         self.assert_rejected("", "contains no samples", "frame;frame;...;frame COUNT")
 
+    def test_binary_bytes_are_shown_escaped(self):
+        with scratch_directory() as directory:
+            profile = os.path.join(directory, "garbage.bin")
+            with open(profile, "wb") as file:
+                file.write(b"garbage\x1b]0;pwned\x07\x1b[31m\x9b\xff\x00tail")
+            completed = subprocess.run([BINARY, "flame", profile], capture_output=True,
+                                       cwd=directory, timeout=60, check=False)
+            self.assertEqual(completed.returncode, 2, completed.stderr)
+            self.assertIn(b"garbage<U+001B>]0;pwned<U+0007><U+001B>[31m<0x9B><0xFF><U+0000>tail",
+                          completed.stderr)
+            for control in (b"\x1b", b"\x07", b"\x9b", b"\x00"):
+                self.assertNotIn(control, completed.stderr)
+
     def test_only_zero_counts(self):
         self.assert_rejected("main;a 0\n", "contains no samples")
 
@@ -299,14 +312,24 @@ class BadInputTest(unittest.TestCase):
             self.assertIn("is the input profile", completed.stderr)
             self.assertEqual(read_text(profile), KNOWN_STACKS)
 
-    def test_output_directory_missing(self):
+    def test_output_directory_created(self):
         with scratch_directory() as directory:
             profile = os.path.join(directory, "p.folded")
             write_text(profile, KNOWN_STACKS)
-            output = os.path.join(directory, "no-such-dir", "g.html")
+            output = os.path.join(directory, "new-dir", "g.html")
+            completed = run_paybench("flame", profile, "--out", output)
+            self.assertEqual(completed.exit_code, 0, completed.stderr)
+            self.assertTrue(os.path.isfile(output))
+
+    def test_output_under_regular_file(self):
+        with scratch_directory() as directory:
+            profile = os.path.join(directory, "p.folded")
+            write_text(profile, KNOWN_STACKS)
+            output = os.path.join(profile, "g.html")
             completed = run_paybench("flame", profile, "--out", output)
             self.assertEqual(completed.exit_code, 2)
             self.assertIn(output, completed.stderr)
+            self.assertIn(f"creating its directory {profile}", completed.stderr)
             self.assertIn("--out", completed.stderr)
 
 

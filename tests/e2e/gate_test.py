@@ -208,6 +208,29 @@ class GateBadInputTest(unittest.TestCase):
             self.assertEqual(completed.exit_code, EXIT_USAGE)
             self.assertIn("benchmarks[0].max_regresion: unknown key", completed.stderr)
 
+    def test_escape_sequences_in_names_are_shown_escaped(self):
+        hostile = "BM_x\x1b]0;pwned\x07\x1b[31m"
+        with scratch_directory() as scratch:
+            path = os.path.join(scratch, "r.json")
+            google_benchmark_file(path, {hostile: STEADY})
+            completed = run_paybench("gate", path, path)
+            self.assertEqual(completed.exit_code, EXIT_PASS, completed.stdout + completed.stderr)
+            self.assertIn("\nBM_x<U+001B>]0;pwned<U+0007><U+001B>[31m  ", completed.stdout)
+            self.assertNotIn("\x1b", completed.stdout)
+            self.assertNotIn("\x07", completed.stdout)
+
+    def test_negative_time_is_rejected(self):
+        with scratch_directory() as scratch:
+            path = os.path.join(scratch, "r.json")
+            negative = os.path.join(scratch, "negative.json")
+            google_benchmark_file(path, {"BM_A": STEADY})
+            google_benchmark_file(negative, {"BM_A": STEADY[:3] + [-5.0] + STEADY[4:]})
+            completed = run_paybench("gate", path, negative)
+            self.assertEqual(completed.exit_code, EXIT_USAGE)
+            self.assertEqual(completed.stdout, "")
+            self.assertIn("benchmarks[3].real_time: expected a number >= 0, found -5.0",
+                          completed.stderr)
+
     def test_nothing_in_common(self):
         with scratch_directory() as scratch:
             first = os.path.join(scratch, "a.json")

@@ -98,6 +98,31 @@ class ReportInputTest(unittest.TestCase):
             self.assertEqual(page.count('<figure class="chart line-chart">'), 1)
             self.assertTrue("<td class=\"num\">99M/s</td><td class=\"num\">165M/s</td>" in page)
 
+    def test_run_without_comparisons_has_no_comparisons_section(self):
+        with scratch_directory() as directory:
+            result = os.path.join(directory, "failed.json")
+            runs = [{"name": "BM_Pool", "run_name": "BM_Pool", "run_type": "iteration",
+                     "repetitions": 1, "repetition_index": 0, "threads": 1, "iterations": 0,
+                     "real_time": 0, "cpu_time": 0, "time_unit": "ns", "error_occurred": True,
+                     "error_message": "crashed"}]
+            write_text(result, json.dumps({"context": {}, "benchmarks": runs}))
+
+            completed = run_paybench("report", result)
+
+            self.assertEqual(completed.exit_code, 0, completed.stderr)
+            page = read_text(os.path.join(directory, "report.html"))
+            self.assertIn("error: crashed", page)
+            self.assertNotIn('<section id="comparisons">', page)
+            self.assertNotIn('href="#comparisons"', page)
+
+    def test_negative_time_is_rejected(self):
+        with scratch_directory() as directory:
+            result = os.path.join(directory, "negative.json")
+            runs = [{"name": "BM_Pool", "real_time": -5, "cpu_time": 1, "time_unit": "ns"}]
+            write_text(result, json.dumps({"benchmarks": runs}))
+            self.assert_rejected([result], "benchmarks[0].real_time: expected a number >= 0, "
+                                 "found -5", directory=directory)
+
     def assert_rejected(self, arguments, *expected_texts, directory):
         completed = run_paybench("report", *arguments)
         self.assertEqual(completed.exit_code, EXIT_USAGE, completed.stdout)
@@ -132,13 +157,25 @@ class ReportInputTest(unittest.TestCase):
                                  directory=directory)
             self.assertEqual(json.loads(read_text(path)), {"context": {}, "benchmarks": []})
 
-    def test_out_directory_missing(self):
+    def test_out_creates_missing_directories(self):
         with scratch_directory() as directory:
             path = os.path.join(directory, "result.json")
             write_text(path, json.dumps({"context": {}, "benchmarks": []}))
-            output = os.path.join(directory, "missing", "report.html")
-            self.assert_rejected([path, "--out", output], output, "choose another file with --out",
-                                 directory=directory)
+            output = os.path.join(directory, "review", "pool", "report.html")
+            completed = run_paybench("report", path, "--out", output)
+            self.assertEqual(completed.exit_code, 0, completed.stderr)
+            self.assertTrue(read_text(output).rstrip().endswith("</html>"))
+
+    def test_out_under_regular_file_names_directory(self):
+        with scratch_directory() as directory:
+            path = os.path.join(directory, "result.json")
+            write_text(path, json.dumps({"context": {}, "benchmarks": []}))
+            output = os.path.join(path, "report.html")
+            completed = run_paybench("report", path, "--out", output)
+            self.assertEqual(completed.exit_code, EXIT_USAGE, completed.stdout)
+            self.assertIn(f"writing {output} failed: creating its directory {path}: Not a "
+                          "directory; choose another file with --out", completed.stderr)
+            self.assertNotIn(".tmp-", completed.stderr)
 
     def test_missing_argument(self):
         completed = run_paybench("report")

@@ -280,6 +280,15 @@ TEST(FoldedStacksErrors, LongLineShortened) {
   EXPECT_LT(message.size(), 300u);
 }
 
+TEST(FoldedStacksErrors, BinaryBytesEscaped) {
+  // What `paybench flame` reads from a binary file that is no CPU profile.
+  const InputError error = parse_error_of("garbage\x1b[31m\x01\x9b\xff");
+
+  const std::string message = error.what();
+  EXPECT_TRUE(contains(message, "\"garbage<U+001B>[31m<U+0001><0x9B><0xFF>\"")) << message;
+  EXPECT_FALSE(contains(message, "\x1b")) << message;
+}
+
 TEST(FoldedStacksErrors, LongCountShortened) {
   const std::string count(501, 'n');
   const InputError error = parse_error_of("main;a " + count);

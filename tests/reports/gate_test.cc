@@ -271,5 +271,27 @@ TEST(GateTableTest, NamesTheVerdictAndItsReason) {
   EXPECT_EQ(table.find('\033'), std::string::npos) << "no colour without a terminal";
 }
 
+TEST(GateTableTest, ControlCharactersEscaped) {
+  const std::string hostile = "BM_x\x1b]0;pwned\x07\x1b[31m";
+  Result baseline;
+  Result candidate;
+  add_benchmark(baseline, hostile, {100});
+  add_benchmark(candidate, hostile, {150});
+  add_benchmark(baseline, "gone\x1b[2J", {100});
+
+  const std::string table =
+      render_gate_table(evaluate_gate(baseline, candidate, GateOptions{}), true);
+  const auto contains = [&table](const std::string& part) {
+    return table.find(part) != std::string::npos;
+  };
+
+  EXPECT_TRUE(contains("\nBM_x<U+001B>]0;pwned<U+0007><U+001B>[31m  ")) << table;
+  EXPECT_TRUE(contains(" BM_x<U+001B>]0;pwned<U+0007><U+001B>[31m: needs")) << table;
+  EXPECT_TRUE(contains("only in the baseline, not judged: gone<U+001B>[2J")) << table;
+  EXPECT_FALSE(contains("\x1b]0;")) << table;
+  EXPECT_FALSE(contains("\x07")) << table;
+  EXPECT_TRUE(contains("\033[33minconclusive\033[0m")) << "the verdict keeps its colour";
+}
+
 }  // namespace
 }  // namespace paybench::reports

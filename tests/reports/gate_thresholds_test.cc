@@ -93,7 +93,25 @@ TEST(GateThresholdsText, QuotesLongValuesShortened) {
                                        std::string(100, 'y') + R"("}]})");
 
   EXPECT_EQ(message, "thresholds.json: benchmarks[0].ignore: expected true or false, found \"" +
-                         std::string(39, 'y') + "...");
+                         std::string(79, 'y') + "... (102 characters)");
+}
+
+TEST(GateThresholdsText, UnterminatedLongStringShortened) {
+  const std::string message =
+      error_of(R"({"benchmarks": [{"pattern": ")" + std::string(5'000'000, 'q'));
+
+  EXPECT_LT(message.size(), 400u) << message.substr(0, 400);
+  EXPECT_NE(message.find("last read: '\"" + std::string(79, 'q') + "...' (5000001 characters)"),
+            std::string::npos)
+      << message.substr(0, 400);
+}
+
+TEST(GateThresholdsText, ControlCharactersInKeyEscaped) {
+  const std::string message = error_of(R"({"benchmarks": [{"pattern": "q", "x\u001b[31m": 1}]})");
+
+  EXPECT_NE(message.find("benchmarks[0].x<U+001B>[31m: unknown key"), std::string::npos)
+      << message;
+  EXPECT_EQ(message.find('\x1b'), std::string::npos) << message;
 }
 
 TEST(GateThresholdsText, RejectsDeeplyNestedValueWithoutPrintingIt) {

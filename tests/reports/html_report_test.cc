@@ -120,8 +120,31 @@ TEST(HtmlReport, EmptyResultStillRenders) {
   const std::string html = render_html_report(Result{});
 
   EXPECT_TRUE(contains(html, "No benchmark ran."));
-  EXPECT_TRUE(contains(html, "This run has no comparisons."));
   EXPECT_TRUE(contains(html, "</html>"));
+}
+
+TEST(HtmlReport, NoComparisonsSectionWithoutComparisons) {
+  // Every benchmark failed, so nothing could be compared.
+  Result result = testing::make_fixed_result();
+  for (BenchmarkRun& run : result.benchmarks) {
+    run.error_occurred = true;
+    run.error_message = "crashed";
+  }
+  result.comparisons.clear();
+
+  const std::string html = render_html_report(result);
+
+  EXPECT_FALSE(contains(html, "<section id=\"comparisons\">"));
+  EXPECT_FALSE(contains(html, "<a href=\"#comparisons\">"));
+  EXPECT_FALSE(contains(html, "This run has no comparisons."));
+  EXPECT_TRUE(contains(html, "<section id=\"summary\">"));
+}
+
+TEST(HtmlReport, ComparisonsSectionWithComparisons) {
+  const std::string html = render_html_report(testing::make_fixed_result());
+
+  EXPECT_TRUE(contains(html, "<section id=\"comparisons\">"));
+  EXPECT_TRUE(contains(html, "<a href=\"#comparisons\">"));
 }
 
 }  // namespace

@@ -1,7 +1,10 @@
 // Bad input: every error names the source, the JSON path and what was expected.
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <cmath>
 #include <string>
+#include <vector>
 
 #include "paybench/reports/result_json.h"
 #include "sample_result.h"
@@ -183,7 +186,113 @@ TEST(ResultJsonErrors, LongInvalidUnitShortened) {
 
   EXPECT_EQ(std::string(error.what()),
             "bad.json: benchmarks[0].time_unit: expected one of \"ns\", \"us\", \"ms\", \"s\", "
-            "found \"" + std::string(40, 'u') + "...\"");
+            "found \"" + std::string(80, 'u') + "...\" (1000 characters)");
+}
+
+TEST(ResultJsonErrors, UnterminatedLongStringShortened) {
+  const std::string text = R"({"benchmarks": [")" + std::string(5'000'000, '9');
+
+  const InputError error = read_error_of_text(text);
+
+  const std::string message = error.what();
+  EXPECT_LT(message.size(), 500u) << message.substr(0, 500);
+  EXPECT_TRUE(contains(message, "missing closing quote")) << message.substr(0, 500);
+  const std::string quoted_token = "'\"" + std::string(79, '9') + "...' (5000001 characters)";
+  EXPECT_TRUE(contains(message, "last read: " + quoted_token))
+      << message.substr(0, 500);
+}
+
+TEST(ResultJsonErrors, LongCounterNameShortenedInPath) {
+  const std::string key(100'000, 'k');
+  const InputError error =
+      read_error_of_text(R"({"benchmarks": [{"name": "BM_a", ")" + key + R"(": "x"}]})");
+
+  const std::string message = error.what();
+  EXPECT_LT(message.size(), 500u) << message.substr(0, 500);
+  const std::string shortened_key = std::string(80, 'k') + "... (100000 characters)";
+  EXPECT_TRUE(contains(message, "benchmarks[0]." + shortened_key))
+      << message.substr(0, 500);
+}
+
+TEST(ResultJsonErrors, ControlCharactersEscaped) {
+  Json json = sample_json();
+  json["benchmarks"][0]["time_unit"] = "\x1b]0;pwned\x07\x1b[31m";
+
+  const InputError error = read_error_of_json(json);
+
+  EXPECT_TRUE(contains(error.what(), "found \"<U+001B>]0;pwned<U+0007><U+001B>[31m\""))
+      << error.what();
+  EXPECT_FALSE(contains(error.what(), "\x1b")) << error.what();
+}
+
+TEST(ResultJsonErrors, NegativeRealTime) {
+  Json json = sample_json();
+  json["benchmarks"][3]["real_time"] = -5;
+
+  const InputError error = read_error_of_json(json);
+
+  EXPECT_EQ(std::string(error.what()),
+            "bad.json: benchmarks[3].real_time: expected a number >= 0, found -5");
+}
+
+TEST(ResultJsonErrors, NegativeCpuTimeInGoogleBenchmarkFile) {
+  const InputError error = read_error_of_text(
+      R"({"benchmarks": [{"name": "BM_a", "real_time": 1, "cpu_time": -0.25}]})");
+
+  EXPECT_EQ(std::string(error.what()),
+            "bad.json: benchmarks[0].cpu_time: expected a number >= 0, found -0.25");
+}
+
+TEST(ResultJsonErrors, NegativeInfinityTime) {
+  const InputError error = read_error_of_text(
+      R"({"benchmarks": [{"name": "BM_a", "real_time": -Infinity}]})");
+
+  EXPECT_EQ(std::string(error.what()),
+            "bad.json: benchmarks[0].real_time: expected a number >= 0, found -Infinity");
+}
+
+TEST(ResultJsonErrors, NotANumberTimeStillReads) {
+  // A failed Google Benchmark run can write NaN: it is no negative time.
+  const Result result = result_from_json_text(
+      R"({"benchmarks": [{"name": "BM_a", "real_time": NaN, "cpu_time": null}]})", "nan.json");
+
+  ASSERT_EQ(result.benchmarks.size(), 1u);
+  EXPECT_TRUE(std::isnan(result.benchmarks[0].real_time));
+}
+
+TEST(ResultJsonErrors, NegativeCountsAndSizes) {
+  struct Case {
+    std::vector<std::string> path;
+    Json value;
+    std::string expected;
+  };
+  const std::vector<Case> cases = {
+      {{"benchmarks", "3", "iterations"}, -1,
+       "benchmarks[3].iterations: expected an integer >= 0, found -1"},
+      {{"benchmarks", "3", "repetition_index"}, -2,
+       "benchmarks[3].repetition_index: expected an integer >= 0, found -2"},
+      {{"context", "num_cpus"}, -4, "context.num_cpus: expected an integer >= 0, found -4"},
+      {{"context", "mhz_per_cpu"}, -1.5,
+       "context.mhz_per_cpu: expected a number >= 0, found -1.5"},
+      {{"context", "min_time_s"}, -0.5, "context.min_time_s: expected a number >= 0, found -0.5"},
+      {{"comparisons", "0", "ratio"}, -0.5,
+       "comparisons[0].ratio: expected a number > 0, found -0.5"},
+      {{"comparisons", "0", "baseline_median"}, 0,
+       "comparisons[0].baseline_median: expected a number > 0, found 0"},
+  };
+  for (const Case& test_case : cases) {
+    Json json = sample_json();
+    Json* target = &json;
+    for (const std::string& step : test_case.path) {
+      const bool is_index = std::isdigit(static_cast<unsigned char>(step[0])) != 0;
+      target = is_index ? &(*target)[std::stoul(step)] : &(*target)[step];
+    }
+    *target = test_case.value;
+
+    const InputError error = read_error_of_json(json);
+
+    EXPECT_EQ(std::string(error.what()), "bad.json: " + test_case.expected);
+  }
 }
 
 TEST(ResultJsonErrors, BigOThatIsNotAString) {

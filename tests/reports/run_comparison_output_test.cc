@@ -111,6 +111,58 @@ TEST(ComparisonTable, ColourOnlyWhenAsked) {
   EXPECT_TRUE(contains(table, "\x1b[31m+1.0000\x1b[0m")) << "a slower change is red";
 }
 
+// A name with an OSC title sequence, BEL and a colour sequence, as a hostile result file can
+// hold it, on both sides and on the baseline's side only.
+RunComparison control_character_comparison() {
+  const std::string escape_name = "BM_x\x1b]0;pwned\x07\x1b[31m";
+  Result baseline;
+  Result candidate;
+  for (double time : {10.0, 11.0}) {
+    baseline.benchmarks.push_back(iteration(escape_name, time, time));
+    candidate.benchmarks.push_back(iteration(escape_name, time * 2, time * 2));
+  }
+  baseline.benchmarks.push_back(iteration("BM_gone\x1b[2J", 5, 5));
+  BenchmarkRun failed = iteration("BM_failed", 0, 0);
+  failed.error_occurred = true;
+  failed.error_message = "crashed\x1b[8m";
+  candidate.benchmarks.push_back(failed);
+  baseline.benchmarks.push_back(iteration("BM_failed", 5, 5));
+  return compare_runs(baseline, candidate);
+}
+
+TEST(ComparisonTable, ControlCharactersEscaped) {
+  const std::string table = render_comparison_table(control_character_comparison(), false);
+
+  EXPECT_EQ(table.find('\x1b'), std::string::npos) << table;
+  EXPECT_EQ(table.find('\x07'), std::string::npos) << table;
+  EXPECT_TRUE(contains(table, "\nBM_x<U+001B>]0;pwned<U+0007><U+001B>[31m  ")) << table;
+  EXPECT_TRUE(contains(table, "BM_x<U+001B>]0;pwned<U+0007><U+001B>[31m_pvalue")) << table;
+  EXPECT_TRUE(contains(table, "only in the baseline (1): BM_gone<U+001B>[2J")) << table;
+  EXPECT_TRUE(contains(table, "crashed<U+001B>[8m")) << table;
+}
+
+TEST(ComparisonTable, OwnColoursStayWithEscapedNames) {
+  const std::string table = render_comparison_table(control_character_comparison(), true);
+
+  EXPECT_TRUE(contains(table, "\x1b[31m+1.0000\x1b[0m")) << "a slower change is red";
+  EXPECT_FALSE(contains(table, "\x1b]0;pwned")) << table;
+}
+
+TEST(ComparisonTable, LongNameShortenedInNotes) {
+  Result baseline;
+  Result candidate;
+  baseline.benchmarks.push_back(iteration("BM_same", 1, 1));
+  candidate.benchmarks.push_back(iteration("BM_same", 1, 1));
+  baseline.benchmarks.push_back(iteration(std::string(100'000, 'n'), 1, 1));
+
+  const std::string table = render_comparison_table(compare_runs(baseline, candidate), false);
+
+  EXPECT_LT(table.size(), 2000u);
+  EXPECT_TRUE(contains(table, "only in the baseline (1): " + std::string(80, 'n') +
+                                  "... (100000 characters)"))
+      << table;
+}
+
 TEST(ComparisonJson, ShapeAndValues) {
   const nlohmann::json document =
       nlohmann::json::parse(render_comparison_json(sample_comparison()));

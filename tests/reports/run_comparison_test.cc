@@ -171,6 +171,38 @@ TEST(RunComparison, FamilyFilterMatchesReportPy) {
   EXPECT_NEAR(comparison.overall_geomean->cpu_time_change, -0.5000000000000009, 1e-12);
 }
 
+TEST(RunComparison, CountsBenchmarksNotRows) {
+  // Two benchmarks of three repetitions each, with Google Benchmark's four aggregates: ten rows.
+  Result result;
+  for (const std::string name : {"BM_a", "BM_b"}) {
+    for (const double time : {10.0, 11.0, 12.0}) {
+      result.benchmarks.push_back(iteration(name, time, time));
+    }
+    for (const std::string aggregate : {"mean", "median", "stddev", "cv"}) {
+      BenchmarkRun run = iteration(name + "_" + aggregate, 11, 11);
+      run.run_name = name;
+      run.run_type = RunType::kAggregate;
+      run.aggregate_name = aggregate;
+      run.aggregate_unit = aggregate == "cv" ? "percentage" : "time";
+      result.benchmarks.push_back(run);
+    }
+  }
+
+  const RunComparison comparison = compare_runs(result, result);
+
+  ASSERT_EQ(comparison.benchmarks.size(), 10u);
+  EXPECT_EQ(find(comparison, "BM_b_median").benchmark_name, "BM_b");
+  EXPECT_EQ(count_compared_benchmarks(comparison), 2u);
+}
+
+TEST(RunComparison, CountsFamilyFilteredBenchmarks) {
+  const Result run = read_case("test2_run.json");
+  RunComparisonOptions options;
+  options.family_filter = FamilyFilter{NamePattern("BM_Z.ro"), NamePattern("BM_O.e")};
+
+  EXPECT_EQ(count_compared_benchmarks(compare_runs(run, run, options)), 4u);
+}
+
 TEST(RunComparison, UTestMatchesReportPy) {
   const RunComparison comparison =
       compare_runs(read_case("test3_run0.json"), read_case("test3_run1.json"));

@@ -10,6 +10,7 @@
 
 #include "allocator_matrix.h"
 #include "latency_chart.h"
+#include "paybench/reports/comparisons.h"
 #include "view_results.h"
 
 namespace paybench::reports {
@@ -281,7 +282,10 @@ TEST(AllocatorMatrix, NoneWithOneAllocator) {
 }
 
 TEST(AllocatorMatrix, RowsColumnsAndRatios) {
-  const std::vector<HeatMap> maps = allocator_heat_maps(matrix_result());
+  Result result = matrix_result();
+  result.comparisons = compute_allocator_comparisons(result.benchmarks, "glibc");
+
+  const std::vector<HeatMap> maps = allocator_heat_maps(result);
 
   ASSERT_EQ(maps.size(), 2u);
   const HeatMap& memory = maps[0];
@@ -305,7 +309,37 @@ TEST(AllocatorMatrix, RowsColumnsAndRatios) {
   EXPECT_EQ(faster.text_class, "heat-text-light");
   EXPECT_EQ(faster.tooltip,
             "object_pool/malloc/size:64/threads:1 under jemalloc: 5.00 ns, 0.50x the time under "
-            "glibc");
+            "glibc; comparison: 0.50x [0.50, 0.50] faster");
+}
+
+TEST(AllocatorMatrix, NoDifferenceCellStaysNeutral) {
+  Result result;
+  result.context.allocators = {{"glibc", "2.36", ""}, {"jemalloc", "5.3.0", "libjemalloc.so.2"}};
+  add_instance(result, {"memory", "object_pool", "malloc", {}, 1, "glibc", {9.0, 10.0, 11.0}, {}});
+  add_instance(result,
+               {"memory", "object_pool", "malloc", {}, 1, "jemalloc", {8.0, 14.6, 25.0}, {}});
+  result.comparisons = compute_allocator_comparisons(result.benchmarks, "glibc");
+  ASSERT_EQ(result.comparisons.size(), 1u);
+  ASSERT_EQ(result.comparisons[0].verdict, Verdict::kNoDifference);
+
+  const HeatMap map = allocator_heat_maps(result).at(0);
+
+  const HeatMapCell& cell = map.rows.at(0).cells.at(1);
+  EXPECT_EQ(cell.ratio_text, "1.46x");
+  EXPECT_EQ(cell.fill, heat_fill(1)) << "a 1.46x ratio that the interval cannot tell from 1";
+  EXPECT_EQ(cell.text_class, "heat-text-dark");
+  EXPECT_NE(cell.tooltip.find("no difference"), std::string::npos) << cell.tooltip;
+  EXPECT_NE(map.caption.find("Cells with no difference, or without a comparison, stay neutral"),
+            std::string::npos)
+      << map.caption;
+}
+
+TEST(AllocatorMatrix, CellWithoutComparisonStaysNeutral) {
+  const std::vector<HeatMap> maps = allocator_heat_maps(matrix_result());
+
+  const HeatMapCell& cell = maps[0].rows[0].cells[1];
+  EXPECT_EQ(cell.ratio_text, "0.50x");
+  EXPECT_EQ(cell.fill, heat_fill(1));
 }
 
 TEST(AllocatorMatrix, FailedAndMissingCells) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "paybench/reports/comparisons.h"
 #include "sample_result.h"
 
 namespace paybench::reports {
@@ -174,6 +175,29 @@ TEST(TerminalSummary, InterruptedRunSaysSo) {
   EXPECT_EQ(lines[1],
             "interrupted: SIGINT or SIGTERM stopped the run early; only the benchmarks that "
             "finished are shown");
+}
+
+TEST(TerminalSummary, ControlCharactersEscaped) {
+  Result result = testing::make_fixed_result();
+  result.context.host_name = "host\x1b]0;pwned\x07";
+  for (BenchmarkRun& run : result.benchmarks) {
+    run.run_name += "\x1b[31m";
+    run.name = run.run_name;
+  }
+  result.benchmarks[1].error_occurred = true;
+  result.benchmarks[1].error_message = "timed out\x1b[2J";
+  result.comparisons =
+      compute_comparisons(result.benchmarks, {{"pool", "get_put", "malloc", "free_list"}});
+
+  const std::string summary = render_terminal_summary(result, true);
+
+  EXPECT_TRUE(contains(summary, "host host<U+001B>]0;pwned<U+0007>")) << summary;
+  EXPECT_TRUE(contains(summary, "size:256/threads:1<U+001B>[31m")) << summary;
+  EXPECT_TRUE(contains(summary, "timed out<U+001B>[2J")) << summary;
+  EXPECT_TRUE(contains(summary, "size exceeds the pool's slab")) << summary;
+  EXPECT_FALSE(contains(summary, "\x1b]0;")) << summary;
+  EXPECT_FALSE(contains(summary, "\x1b[2J")) << summary;
+  EXPECT_TRUE(contains(summary, "\x1b[32m0.3")) << "verdicts keep their colour";
 }
 
 TEST(TerminalSummary, EmptyResult) {

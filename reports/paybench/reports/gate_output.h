@@ -18,7 +18,8 @@ struct GateFlameGraph {
 };
 
 // An aligned table, one row per benchmark with its verdict and the reason, then the overall
-// verdict. With `use_color`, verdicts get ANSI colours; without it the text has none.
+// verdict. With `use_color`, verdicts get ANSI colours; without it the text has none. Control
+// characters from the input are escaped by escape_control_characters (input_text.h).
 std::string render_gate_table(const GateReport& report, bool use_color);
 
 // A JSON document: {"paybench_gate_version": 1, "verdict", "exact_counts", "alpha",

@@ -69,6 +69,9 @@ struct UTest {
 // One benchmark name present on both sides: its values paired in file order.
 struct BenchmarkDifference {
   std::string name;   // after the family filter's replacement, if any
+  // The run_name of the baseline's first value, after the same replacement: the benchmark
+  // that this row's repetitions or aggregate belong to. "BM_x" and "BM_x_mean" share it.
+  std::string benchmark_name;
   std::string label;  // of the baseline's first value
   RunType run_type = RunType::kIteration;
   std::string aggregate_name;  // aggregates only
@@ -163,6 +166,10 @@ struct RunComparison {
 // Throws std::invalid_argument when options.alpha is not in (0, 1).
 RunComparison compare_runs(const Result& baseline, const Result& candidate,
                            const RunComparisonOptions& options = {});
+
+// Returns how many benchmarks were compared: the distinct benchmark_name values of the rows,
+// so that the repetitions and aggregates (mean, median, ...) of one benchmark count once.
+std::size_t count_compared_benchmarks(const RunComparison& comparison);
 
 const char* to_string(ComparisonSide side);
 

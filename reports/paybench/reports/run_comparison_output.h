@@ -24,6 +24,7 @@ std::optional<ComparisonFormat> parse_comparison_format(std::string_view name);
 // one side only and values left out for their time unit. With `use_color`, changes beyond
 // compare.py's colour thresholds and significant p-values get ANSI colours; without it the
 // text has no escape sequence at all. The caller decides (a terminal and NO_COLOR unset).
+// Control characters from the input are escaped by escape_control_characters (input_text.h).
 std::string render_comparison_table(const RunComparison& comparison, bool use_color);
 
 // Renders the comparison as a JSON document, two-space indented, with a final newline:

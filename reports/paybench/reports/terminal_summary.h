@@ -15,7 +15,8 @@ namespace paybench::reports {
 // (context.interrupted) says so under the heading.
 //
 // With `use_color`, verdicts, errors and headings get ANSI colours; without it the text has no
-// escape sequence at all. The caller decides (a terminal on stdout and NO_COLOR unset).
+// escape sequence at all. The caller decides (a terminal on stdout and NO_COLOR unset). Control
+// characters from the input are escaped by escape_control_characters (input_text.h).
 std::string render_terminal_summary(const Result& result, bool use_color);
 
 }  // namespace paybench::reports
