@@ -3,6 +3,23 @@
 #include "paybench/reports/input_text.h"
 
 namespace paybench::reports {
+namespace {
+
+// Shortens the input that a message without "last read" quotes between its first and last single
+// quote, such as out_of_range's "number overflow parsing '<number>'", where the number can be
+// megabytes of digits.
+std::string with_quoted_token_shortened(std::string_view message) {
+  const std::size_t open = message.find('\'');
+  const std::size_t close = message.rfind('\'');
+  const bool has_token = open != std::string_view::npos && close > open;
+  if (!has_token) return std::string(message);
+
+  const std::string_view token = message.substr(open + 1, close - open - 1);
+  return std::string(message.substr(0, open)) + quote_input(token, '\'') +
+         std::string(message.substr(close + 1));
+}
+
+}  // namespace
 
 std::string describe_json_parse_error(std::string_view what) {
   std::string_view message = what;
@@ -17,7 +34,7 @@ std::string describe_json_parse_error(std::string_view what) {
   constexpr std::string_view kLastRead = "; last read: '";
   constexpr std::string_view kExpectedSuffix = "'; expected ";
   const std::size_t last_read = message.find(kLastRead);
-  if (last_read == std::string_view::npos) return std::string(message);
+  if (last_read == std::string_view::npos) return with_quoted_token_shortened(message);
 
   // The token ends at the quote before "; expected ...", else at the message's last character.
   const std::size_t token_start = last_read + kLastRead.size();

@@ -74,8 +74,8 @@ TEST(ResultJsonErrors, WrongTypeNamesJsonPath) {
 }
 
 TEST(ResultJsonErrors, WrongTypeInGoogleBenchmarkFile) {
-  const InputError error =
-      read_error_of_text(R"({"benchmarks": [{"name": "BM_a"}, {"name": "BM_b", "iterations": 1.5}]})");
+  const InputError error = read_error_of_text(
+      R"({"benchmarks": [{"name": "BM_a"}, {"name": "BM_b", "iterations": 1.5}]})");
 
   EXPECT_EQ(error.json_path(), "benchmarks[1].iterations");
   EXPECT_TRUE(contains(error.what(), "expected an integer, found number 1.5")) << error.what();
@@ -108,7 +108,8 @@ TEST(ResultJsonErrors, InvalidRunType) {
   const InputError error = read_error_of_json(json);
 
   EXPECT_EQ(error.json_path(), "benchmarks[0].run_type");
-  EXPECT_TRUE(contains(error.what(), "expected one of \"iteration\", \"aggregate\"")) << error.what();
+  EXPECT_TRUE(contains(error.what(), "expected one of \"iteration\", \"aggregate\""))
+      << error.what();
 }
 
 TEST(ResultJsonErrors, InvalidTimeUnit) {
@@ -181,12 +182,13 @@ TEST(ResultJsonErrors, CacheEntryOfWrongType) {
 
 TEST(ResultJsonErrors, LongInvalidUnitShortened) {
   const std::string unit(1000, 'u');
-  const InputError error = read_error_of_text(
-      R"({"benchmarks": [{"name": "BM_a", "time_unit": ")" + unit + R"("}]})");
+  const InputError error =
+      read_error_of_text(R"({"benchmarks": [{"name": "BM_a", "time_unit": ")" + unit + R"("}]})");
 
   EXPECT_EQ(std::string(error.what()),
             "bad.json: benchmarks[0].time_unit: expected one of \"ns\", \"us\", \"ms\", \"s\", "
-            "found \"" + std::string(80, 'u') + "...\" (1000 characters)");
+            "found \"" +
+                std::string(80, 'u') + "...\" (1000 characters)");
 }
 
 TEST(ResultJsonErrors, UnterminatedLongStringShortened) {
@@ -198,7 +200,19 @@ TEST(ResultJsonErrors, UnterminatedLongStringShortened) {
   EXPECT_LT(message.size(), 500u) << message.substr(0, 500);
   EXPECT_TRUE(contains(message, "missing closing quote")) << message.substr(0, 500);
   const std::string quoted_token = "'\"" + std::string(79, '9') + "...' (5000001 characters)";
-  EXPECT_TRUE(contains(message, "last read: " + quoted_token))
+  EXPECT_TRUE(contains(message, "last read: " + quoted_token)) << message.substr(0, 500);
+}
+
+TEST(ResultJsonErrors, HugeNumberShortened) {
+  // nlohmann reports a number beyond a double as out_of_range, quoting every digit.
+  const std::string digits(5'000'000, '9');
+  const InputError error =
+      read_error_of_text(R"({"benchmarks": [{"name": "BM_a", "real_time": )" + digits + "}]}");
+
+  const std::string message = error.what();
+  EXPECT_LT(message.size(), 500u) << message.substr(0, 500);
+  EXPECT_TRUE(contains(
+      message, "number overflow parsing '" + std::string(80, '9') + "...' (5000000 characters)"))
       << message.substr(0, 500);
 }
 
@@ -210,8 +224,7 @@ TEST(ResultJsonErrors, LongCounterNameShortenedInPath) {
   const std::string message = error.what();
   EXPECT_LT(message.size(), 500u) << message.substr(0, 500);
   const std::string shortened_key = std::string(80, 'k') + "... (100000 characters)";
-  EXPECT_TRUE(contains(message, "benchmarks[0]." + shortened_key))
-      << message.substr(0, 500);
+  EXPECT_TRUE(contains(message, "benchmarks[0]." + shortened_key)) << message.substr(0, 500);
 }
 
 TEST(ResultJsonErrors, ControlCharactersEscaped) {
@@ -244,8 +257,8 @@ TEST(ResultJsonErrors, NegativeCpuTimeInGoogleBenchmarkFile) {
 }
 
 TEST(ResultJsonErrors, NegativeInfinityTime) {
-  const InputError error = read_error_of_text(
-      R"({"benchmarks": [{"name": "BM_a", "real_time": -Infinity}]})");
+  const InputError error =
+      read_error_of_text(R"({"benchmarks": [{"name": "BM_a", "real_time": -Infinity}]})");
 
   EXPECT_EQ(std::string(error.what()),
             "bad.json: benchmarks[0].real_time: expected a number >= 0, found -Infinity");
@@ -267,17 +280,20 @@ TEST(ResultJsonErrors, NegativeCountsAndSizes) {
     std::string expected;
   };
   const std::vector<Case> cases = {
-      {{"benchmarks", "3", "iterations"}, -1,
+      {{"benchmarks", "3", "iterations"},
+       -1,
        "benchmarks[3].iterations: expected an integer >= 0, found -1"},
-      {{"benchmarks", "3", "repetition_index"}, -2,
+      {{"benchmarks", "3", "repetition_index"},
+       -2,
        "benchmarks[3].repetition_index: expected an integer >= 0, found -2"},
       {{"context", "num_cpus"}, -4, "context.num_cpus: expected an integer >= 0, found -4"},
-      {{"context", "mhz_per_cpu"}, -1.5,
-       "context.mhz_per_cpu: expected a number >= 0, found -1.5"},
+      {{"context", "mhz_per_cpu"}, -1.5, "context.mhz_per_cpu: expected a number >= 0, found -1.5"},
       {{"context", "min_time_s"}, -0.5, "context.min_time_s: expected a number >= 0, found -0.5"},
-      {{"comparisons", "0", "ratio"}, -0.5,
+      {{"comparisons", "0", "ratio"},
+       -0.5,
        "comparisons[0].ratio: expected a number > 0, found -0.5"},
-      {{"comparisons", "0", "baseline_median"}, 0,
+      {{"comparisons", "0", "baseline_median"},
+       0,
        "comparisons[0].baseline_median: expected a number > 0, found 0"},
   };
   for (const Case& test_case : cases) {
@@ -318,7 +334,8 @@ TEST(ResultJsonErrors, ReadsManyCounters) {
   // An entry with many keys once took time in the square of their number to parse.
   constexpr int kCounters = 20'000;
   std::string text = R"({"benchmarks": [{"name": "BM_a")";
-  for (int i = 0; i < kCounters; ++i) text += ", \"c" + std::to_string(i) + "\": " + std::to_string(i);
+  for (int i = 0; i < kCounters; ++i)
+    text += ", \"c" + std::to_string(i) + "\": " + std::to_string(i);
   text += "}]}";
 
   const Result result = result_from_json_text(text, "many.json");

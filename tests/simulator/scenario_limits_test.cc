@@ -39,8 +39,8 @@ std::string repeated(const std::string& part, std::size_t count) {
 }
 
 TEST(ScenarioLimits, NestingOneLevelTooDeep) {
-  const ScenarioError error = breaker_error(repeated("[", 33) + repeated("]", 33),
-                                            ScenarioFormat::kJson);
+  const ScenarioError error =
+      breaker_error(repeated("[", 33) + repeated("]", 33), ScenarioFormat::kJson);
 
   EXPECT_EQ(error.location(), repeated("[0]", 32));
   EXPECT_EQ(error.problem(),
@@ -49,8 +49,8 @@ TEST(ScenarioLimits, NestingOneLevelTooDeep) {
 }
 
 TEST(ScenarioLimits, NestingAtTheLimitReachesTheShapeCheck) {
-  const ScenarioError error = breaker_error(repeated("[", 32) + repeated("]", 32),
-                                            ScenarioFormat::kJson);
+  const ScenarioError error =
+      breaker_error(repeated("[", 32) + repeated("]", 32), ScenarioFormat::kJson);
 
   EXPECT_EQ(error.location(), "");
   EXPECT_EQ(error.problem(), "expected a JSON object with \"config\" and \"events\", found array");
@@ -99,7 +99,8 @@ TEST(ScenarioLimits, CsvRowsBeyondTheMaximum) {
   const ScenarioError error = breaker_error("at_ms,outcome\n" + rows, ScenarioFormat::kCsv);
 
   EXPECT_EQ(error.location(), "line 1000002");
-  EXPECT_EQ(error.problem(), "more than 1000000 event rows: expected at most 1000000 events in all");
+  EXPECT_EQ(error.problem(),
+            "more than 1000000 event rows: expected at most 1000000 events in all");
 }
 
 TEST(ScenarioLimits, FileLargerThanTheMaximum) {
@@ -115,6 +116,25 @@ TEST(ScenarioLimits, FileLargerThanTheMaximum) {
   EXPECT_EQ(error.problem(),
             "is 268435457 bytes, larger than the 268435456 bytes a scenario file may have: "
             "expected a scenario of at most 1000000 events");
+}
+
+TEST(ScenarioLimits, HugeJsonTokenShortened) {
+  const std::string text = R"({"config": {"failure_threshold": ")" + std::string(5'000'000, 'A');
+
+  const std::string message = breaker_error(text, ScenarioFormat::kJson).what();
+
+  EXPECT_LT(message.size(), 700u) << message.substr(0, 700);
+  EXPECT_TRUE(message.ends_with(" characters)")) << message.substr(0, 700);
+}
+
+TEST(ScenarioLimits, HugeCsvColumnShortened) {
+  const std::string column(5'000'000, 'x');
+
+  const ScenarioError error = breaker_error("at_ms," + column + "\n0,\n", ScenarioFormat::kCsv);
+
+  EXPECT_EQ(error.location(),
+            "line 1, column " + std::string(105, 'x') + "... (5000015 characters)");
+  EXPECT_LT(std::string(error.what()).size(), 800u);
 }
 
 }  // namespace

@@ -13,6 +13,8 @@ enum class ScenarioKind { kBreaker, kLimiter };
 // "outage.json: events[3].outcome: invalid value "sucess": expected "success" or "failure"" or
 // "outage.csv: line 7, column at_ms: ...". The location is a JSON path for JSON input and a line
 // (and column name) for CSV input, and it is empty when the problem concerns the whole file.
+// A location over 120 bytes or a problem over 500 bytes, which only quoted input can make, is
+// cut and ends with its length: "... (5000002 characters)".
 class ScenarioError : public std::runtime_error {
  public:
   ScenarioError(std::string source, std::string location, std::string problem);
