@@ -1,5 +1,6 @@
 // Batch-size curves of the writes family: throughput and latency against batch size.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <charconv>
@@ -73,11 +74,8 @@ std::string left_out_note(const CurveGroup& group) {
   if (group.left_out_variants.empty()) {
     return "";
   }
-  std::string names;
-  for (const std::string& name : group.left_out_variants) {
-    names += (names.empty() ? "" : ", ") + name;
-  }
-  return fmt::format(" Not drawn, because their names give no batch size: {}.", names);
+  return fmt::format(" Not drawn, because their names give no batch size: {}.",
+                     fmt::join(group.left_out_variants, ", "));
 }
 
 LineChart throughput_chart(const CurveGroup& group) {

@@ -30,8 +30,8 @@ class ChartAxis {
   // value. When the smallest value is negative, it starts at a round number below that
   // instead. Its ticks, about five, lie 1, 2, 2.5 or 5 times a power of ten apart. A
   // logarithmic axis runs from the power of ten at or below the smallest value to the one at
-  // or above the largest, with a tick at each power of ten and, across at most two decades,
-  // at 2 and 5 times each.
+  // or above the largest, with a tick at each power of ten. Across at most two decades it also
+  // has ticks at 2 and 5 times each power of ten.
   //
   // With `tick_values`, the ticks sit at exactly those values and the axis spans the smallest
   // and largest of them and of `values`, so that measured parameters such as thread counts or

@@ -25,11 +25,9 @@ MustacheData object_of(Fields fields) {
 std::string number(double value) { return svg_number(value); }
 
 MustacheData ticks_data(const std::vector<AxisTick>& ticks) {
-  std::vector<MustacheData> items;
-  for (const AxisTick& tick : ticks) {
-    items.push_back(object_of({{"position", number(tick.position)}, {"label", tick.label}}));
-  }
-  return list_of(std::move(items));
+  return list_of(ticks, [](const AxisTick& tick) {
+    return object_of({{"position", number(tick.position)}, {"label", tick.label}});
+  });
 }
 
 MustacheData bar_data(const ChartBar& bar) {
@@ -52,12 +50,10 @@ MustacheData bar_data(const ChartBar& bar) {
                                  {"cap_top", number(bar.cap_top)},
                                  {"cap_bottom", number(bar.cap_bottom)}});
   item.set("has_whisker", bar.has_whisker);
-  std::vector<MustacheData> dots;
-  for (const ChartDot& dot : bar.dots) {
-    dots.push_back(
-        object_of({{"x", number(dot.x)}, {"y", number(dot.y)}, {"tooltip", dot.tooltip}}));
-  }
-  item.set("dots", list_of(std::move(dots)));
+  item.set(
+      "dots", list_of(bar.dots, [](const ChartDot& dot) {
+        return object_of({{"x", number(dot.x)}, {"y", number(dot.y)}, {"tooltip", dot.tooltip}});
+      }));
   return item;
 }
 
@@ -74,11 +70,9 @@ MustacheData series_data(const PlacedSeries& series) {
                                  {"legend_text_y", number(series.legend_text_y)}});
   item.set("is_dashed", series.is_dashed);
   item.set("has_line", !series.line_path.empty());
-  std::vector<MustacheData> points;
-  for (const PlacedPoint& point : series.points) {
-    points.push_back(object_of({{"marker_path", point.marker_path}, {"tooltip", point.tooltip}}));
-  }
-  item.set("points", list_of(std::move(points)));
+  item.set("points", list_of(series.points, [](const PlacedPoint& point) {
+             return object_of({{"marker_path", point.marker_path}, {"tooltip", point.tooltip}});
+           }));
   return item;
 }
 
@@ -102,16 +96,10 @@ MustacheData comparison_chart_data(const ComparisonChart& chart) {
                                  {"label_y", number(chart.label_y)},
                                  {"unit_x", number(chart.unit_x)},
                                  {"unit_y", number(chart.unit_y)}});
-  std::vector<MustacheData> ticks;
-  for (const ChartTick& tick : chart.ticks) {
-    ticks.push_back(object_of({{"x", number(tick.x)}, {"label", tick.label}}));
-  }
-  data.set("ticks", list_of(std::move(ticks)));
-  std::vector<MustacheData> bars;
-  for (const ChartBar& bar : chart.bars) {
-    bars.push_back(bar_data(bar));
-  }
-  data.set("bars", list_of(std::move(bars)));
+  data.set("ticks", list_of(chart.ticks, [](const ChartTick& tick) {
+             return object_of({{"x", number(tick.x)}, {"label", tick.label}});
+           }));
+  data.set("bars", list_of(chart.bars, bar_data));
   return data;
 }
 
@@ -135,28 +123,18 @@ MustacheData line_chart_data(const LineChart& chart) {
                                  {"y_label_y", number(chart.y_label_y)}});
   data.set("x_ticks", ticks_data(chart.x_ticks));
   data.set("y_ticks", ticks_data(chart.y_ticks));
-  std::vector<MustacheData> series;
-  for (const PlacedSeries& item : chart.series) {
-    series.push_back(series_data(item));
-  }
-  data.set("series", list_of(std::move(series)));
+  data.set("series", list_of(chart.series, series_data));
 
-  std::vector<MustacheData> columns;
-  for (const std::string& column : chart.table_columns) {
-    columns.push_back(object_of({{"column", column}}));
-  }
-  data.set("table_columns", list_of(std::move(columns)));
-  std::vector<MustacheData> rows;
-  for (const LineChartTableRow& row : chart.table_rows) {
-    std::vector<MustacheData> cells;
-    for (const std::string& cell : row.cells) {
-      cells.push_back(object_of({{"cell", cell}}));
-    }
-    MustacheData item = object_of({{"name", row.name}});
-    item.set("cells", list_of(std::move(cells)));
-    rows.push_back(std::move(item));
-  }
-  data.set("table_rows", list_of(std::move(rows)));
+  data.set("table_columns", list_of(chart.table_columns, [](const std::string& column) {
+             return object_of({{"column", column}});
+           }));
+  data.set("table_rows", list_of(chart.table_rows, [](const LineChartTableRow& row) {
+             MustacheData item = object_of({{"name", row.name}});
+             item.set("cells", list_of(row.cells, [](const std::string& cell) {
+                        return object_of({{"cell", cell}});
+                      }));
+             return item;
+           }));
   return data;
 }
 
@@ -174,36 +152,30 @@ MustacheData latency_chart_data(const LatencyChart& chart) {
                                  {"legend_text_y", number(chart.legend_text_y)},
                                  {"values_header_x", number(chart.values_header_x)}});
   data.set("ticks", ticks_data(chart.ticks));
-  std::vector<MustacheData> legend;
-  for (const LatencyLegendEntry& entry : chart.legend) {
-    legend.push_back(object_of({{"percentile", entry.percentile},
-                                {"css_class", entry.css_class},
-                                {"marker_path", entry.marker_path},
-                                {"text_x", number(entry.text_x)}}));
-  }
-  data.set("legend", list_of(std::move(legend)));
-  std::vector<MustacheData> rows;
-  for (const LatencyRow& row : chart.rows) {
-    MustacheData item = object_of({{"label", row.label},
-                                   {"full_label", row.full_label},
-                                   {"label_x", number(row.label_x)},
-                                   {"text_y", number(row.text_y)},
-                                   {"middle_y", number(row.middle_y)},
-                                   {"range_start", number(row.range_start)},
-                                   {"range_end", number(row.range_end)},
-                                   {"values_text", row.values_text},
-                                   {"values_x", number(row.values_x)}});
-    std::vector<MustacheData> markers;
-    for (const LatencyMarker& marker : row.markers) {
-      markers.push_back(object_of({{"percentile", marker.percentile},
-                                   {"css_class", marker.css_class},
-                                   {"marker_path", marker.marker_path},
-                                   {"value_text", marker.value_text}}));
-    }
-    item.set("markers", list_of(std::move(markers)));
-    rows.push_back(std::move(item));
-  }
-  data.set("rows", list_of(std::move(rows)));
+  data.set("legend", list_of(chart.legend, [](const LatencyLegendEntry& entry) {
+             return object_of({{"percentile", entry.percentile},
+                               {"css_class", entry.css_class},
+                               {"marker_path", entry.marker_path},
+                               {"text_x", number(entry.text_x)}});
+           }));
+  data.set("rows", list_of(chart.rows, [](const LatencyRow& row) {
+             MustacheData item = object_of({{"label", row.label},
+                                            {"full_label", row.full_label},
+                                            {"label_x", number(row.label_x)},
+                                            {"text_y", number(row.text_y)},
+                                            {"middle_y", number(row.middle_y)},
+                                            {"range_start", number(row.range_start)},
+                                            {"range_end", number(row.range_end)},
+                                            {"values_text", row.values_text},
+                                            {"values_x", number(row.values_x)}});
+             item.set("markers", list_of(row.markers, [](const LatencyMarker& marker) {
+                        return object_of({{"percentile", marker.percentile},
+                                          {"css_class", marker.css_class},
+                                          {"marker_path", marker.marker_path},
+                                          {"value_text", marker.value_text}});
+                      }));
+             return item;
+           }));
   return data;
 }
 
@@ -220,46 +192,38 @@ MustacheData heat_map_data(const HeatMap& map) {
                                  {"swatch_width", number(map.swatch_width)},
                                  {"swatch_height", number(map.swatch_height)},
                                  {"legend_label_x", number(map.legend_label_x)}});
-  std::vector<MustacheData> columns;
-  for (const HeatMapColumn& column : map.columns) {
-    columns.push_back(object_of({{"allocator", column.allocator}, {"x", number(column.x)}}));
-  }
-  data.set("columns", list_of(std::move(columns)));
-  std::vector<MustacheData> rows;
-  for (const HeatMapRow& row : map.rows) {
-    MustacheData item = object_of({{"label", row.label},
-                                   {"label_detail", row.label_detail},
-                                   {"full_label", row.full_label},
-                                   {"label_x", number(row.label_x)},
-                                   {"label_y", number(row.label_y)},
-                                   {"detail_y", number(row.detail_y)}});
-    std::vector<MustacheData> cells;
-    for (const HeatMapCell& cell : row.cells) {
-      cells.push_back(object_of({{"x", number(cell.x)},
-                                 {"y", number(cell.y)},
-                                 {"width", number(cell.width)},
-                                 {"height", number(cell.height)},
-                                 {"fill", cell.fill},
-                                 {"text_class", cell.text_class},
-                                 {"text_x", number(cell.text_x)},
-                                 {"value_y", number(cell.value_y)},
-                                 {"ratio_y", number(cell.ratio_y)},
-                                 {"value_text", cell.value_text},
-                                 {"ratio_text", cell.ratio_text},
-                                 {"tooltip", cell.tooltip}}));
-    }
-    item.set("cells", list_of(std::move(cells)));
-    rows.push_back(std::move(item));
-  }
-  data.set("rows", list_of(std::move(rows)));
-  std::vector<MustacheData> legend;
-  for (const HeatMapSwatch& swatch : map.legend) {
-    legend.push_back(object_of({{"x", number(swatch.x)},
-                                {"fill", swatch.fill},
-                                {"label", swatch.label},
-                                {"text_x", number(swatch.text_x)}}));
-  }
-  data.set("legend", list_of(std::move(legend)));
+  data.set("columns", list_of(map.columns, [](const HeatMapColumn& column) {
+             return object_of({{"allocator", column.allocator}, {"x", number(column.x)}});
+           }));
+  data.set("rows", list_of(map.rows, [](const HeatMapRow& row) {
+             MustacheData item = object_of({{"label", row.label},
+                                            {"label_detail", row.label_detail},
+                                            {"full_label", row.full_label},
+                                            {"label_x", number(row.label_x)},
+                                            {"label_y", number(row.label_y)},
+                                            {"detail_y", number(row.detail_y)}});
+             item.set("cells", list_of(row.cells, [](const HeatMapCell& cell) {
+                        return object_of({{"x", number(cell.x)},
+                                          {"y", number(cell.y)},
+                                          {"width", number(cell.width)},
+                                          {"height", number(cell.height)},
+                                          {"fill", cell.fill},
+                                          {"text_class", cell.text_class},
+                                          {"text_x", number(cell.text_x)},
+                                          {"value_y", number(cell.value_y)},
+                                          {"ratio_y", number(cell.ratio_y)},
+                                          {"value_text", cell.value_text},
+                                          {"ratio_text", cell.ratio_text},
+                                          {"tooltip", cell.tooltip}});
+                      }));
+             return item;
+           }));
+  data.set("legend", list_of(map.legend, [](const HeatMapSwatch& swatch) {
+             return object_of({{"x", number(swatch.x)},
+                               {"fill", swatch.fill},
+                               {"label", swatch.label},
+                               {"text_x", number(swatch.text_x)}});
+           }));
   return data;
 }
 
@@ -274,32 +238,30 @@ MustacheData change_chart_data(const ChangeChart& chart) {
                                  {"zero_x", number(chart.zero_x)},
                                  {"tick_label_y", number(chart.tick_label_y)}});
   data.set("ticks", ticks_data(chart.ticks));
-  std::vector<MustacheData> rows;
-  for (const ChangeRow& row : chart.rows) {
-    MustacheData item = object_of({{"label", row.label},
-                                   {"tooltip", row.tooltip},
-                                   {"css_class", row.css_class},
-                                   {"label_x", number(row.label_x)},
-                                   {"text_y", number(row.text_y)},
-                                   {"bar_x", number(row.bar_x)},
-                                   {"bar_y", number(row.bar_y)},
-                                   {"bar_width", number(row.bar_width)},
-                                   {"bar_height", number(row.bar_height)},
-                                   {"whisker_low", number(row.whisker_low)},
-                                   {"whisker_high", number(row.whisker_high)},
-                                   {"middle_y", number(row.middle_y)},
-                                   {"cap_top", number(row.cap_top)},
-                                   {"cap_bottom", number(row.cap_bottom)},
-                                   {"threshold_x", number(row.threshold_x)},
-                                   {"threshold_top", number(row.threshold_top)},
-                                   {"threshold_bottom", number(row.threshold_bottom)},
-                                   {"value_text", row.value_text},
-                                   {"value_x", number(row.value_x)}});
-    item.set("has_whisker", row.has_whisker);
-    item.set("has_threshold", row.has_threshold);
-    rows.push_back(std::move(item));
-  }
-  data.set("rows", list_of(std::move(rows)));
+  data.set("rows", list_of(chart.rows, [](const ChangeRow& row) {
+             MustacheData item = object_of({{"label", row.label},
+                                            {"tooltip", row.tooltip},
+                                            {"css_class", row.css_class},
+                                            {"label_x", number(row.label_x)},
+                                            {"text_y", number(row.text_y)},
+                                            {"bar_x", number(row.bar_x)},
+                                            {"bar_y", number(row.bar_y)},
+                                            {"bar_width", number(row.bar_width)},
+                                            {"bar_height", number(row.bar_height)},
+                                            {"whisker_low", number(row.whisker_low)},
+                                            {"whisker_high", number(row.whisker_high)},
+                                            {"middle_y", number(row.middle_y)},
+                                            {"cap_top", number(row.cap_top)},
+                                            {"cap_bottom", number(row.cap_bottom)},
+                                            {"threshold_x", number(row.threshold_x)},
+                                            {"threshold_top", number(row.threshold_top)},
+                                            {"threshold_bottom", number(row.threshold_bottom)},
+                                            {"value_text", row.value_text},
+                                            {"value_x", number(row.value_x)}});
+             item.set("has_whisker", row.has_whisker);
+             item.set("has_threshold", row.has_threshold);
+             return item;
+           }));
   return data;
 }
 

@@ -51,8 +51,8 @@ std::string read_input_file(const std::filesystem::path& path, std::string_view 
   char chunk[kChunkBytes];
   while (file) {
     const std::size_t room = max_bytes - content.size();
-    const std::size_t wanted = room >= kChunkBytes ? kChunkBytes : room + 1;
-    file.read(chunk, static_cast<std::streamsize>(wanted));
+    const std::size_t request_bytes = room >= kChunkBytes ? kChunkBytes : room + 1;
+    file.read(chunk, static_cast<std::streamsize>(request_bytes));
     content.append(chunk, static_cast<std::size_t>(file.gcount()));
     if (content.size() > max_bytes) {
       fail_too_large(source, "longer", max_bytes, expected);

@@ -21,8 +21,8 @@ std::string with_quoted_token_shortened(std::string_view message) {
 
 }  // namespace
 
-std::string describe_json_parse_error(std::string_view what) {
-  std::string_view message = what;
+std::string describe_json_parse_error(std::string_view exception_message) {
+  std::string_view message = exception_message;
   const std::size_t id_end = message.find("] ");
   if (message.starts_with("[json.exception.") && id_end != std::string_view::npos) {
     message.remove_prefix(id_end + 2);

@@ -48,15 +48,6 @@ std::string plural(int count, const char* singular, const char* plural_form) {
   return fmt::format("{} {}", count, count == 1 ? singular : plural_form);
 }
 
-template <typename Chart, typename ToData>
-MustacheData charts_data(const std::vector<Chart>& charts, ToData to_data) {
-  std::vector<MustacheData> items;
-  for (const Chart& chart : charts) {
-    items.push_back(to_data(chart));
-  }
-  return list_of(std::move(items));
-}
-
 bool is_set(const MustacheData& page, const char* flag) {
   const MustacheData* value = page.get(flag);
   return value != nullptr && value->is_true();
@@ -109,19 +100,19 @@ void add_overview(const Result& result, MustacheData& page) {
 void add_view_sections(const Result& result, MustacheData& page) {
   const std::vector<LineChart> scaling = thread_scaling_charts(result);
   page.set("has_thread_scaling", !scaling.empty());
-  page.set("thread_scaling", charts_data(scaling, line_chart_data));
+  page.set("thread_scaling", list_of(scaling, line_chart_data));
 
   const std::vector<LineChart> batch = batch_size_charts(result);
   page.set("has_batch_curves", !batch.empty());
-  page.set("batch_curves", charts_data(batch, line_chart_data));
+  page.set("batch_curves", list_of(batch, line_chart_data));
 
   const std::vector<LatencyChart> latency = latency_charts(result);
   page.set("has_latency", !latency.empty());
-  page.set("latency_charts", charts_data(latency, latency_chart_data));
+  page.set("latency_charts", list_of(latency, latency_chart_data));
 
   const std::vector<HeatMap> heat_maps = allocator_heat_maps(result);
   page.set("has_allocator_matrix", !heat_maps.empty());
-  page.set("heat_maps", charts_data(heat_maps, heat_map_data));
+  page.set("heat_maps", list_of(heat_maps, heat_map_data));
 }
 
 void add_navigation(bool has_profiles, MustacheData& page) {

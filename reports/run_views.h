@@ -27,9 +27,9 @@ inline constexpr const char* kBatchVariantMarker = "batch_";
 // no time to derive a throughput from.
 std::vector<LineChart> thread_scaling_charts(const Result& result);
 
-// Returns, for each workload of the writes family whose variants cover two or more batch
-// sizes, a chart of throughput against batch size and, when its instances report latency
-// percentiles, a chart of the p50 and p99 latency against batch size. Both axes are
+// Returns a chart of throughput against batch size for each workload of the writes family
+// whose variants cover two or more batch sizes. When its instances report latency
+// percentiles, a chart of the p50 and p99 latency against batch size follows. Both axes are
 // logarithmic. The batch size comes from a "batch" parameter or from a variant named
 // "<series>batch_<size>". Variants without a batch size, such as row_per_transaction, are
 // left out, and the caption says so.

@@ -110,7 +110,7 @@ std::string describe_params(const std::map<std::string, std::int64_t>& params,
 
 std::string remove_name_segments(const std::string& run_name,
                                  const std::vector<std::string>& prefixes) {
-  std::string kept;
+  std::string remaining;
   std::size_t start = 0;
   while (start <= run_name.size()) {
     const std::size_t slash = std::min(run_name.find('/', start), run_name.size());
@@ -119,11 +119,11 @@ std::string remove_name_segments(const std::string& run_name,
       return segment.starts_with(prefix);
     });
     if (!is_removed) {
-      kept += (kept.empty() ? "" : "/") + segment;
+      remaining += (remaining.empty() ? "" : "/") + segment;
     }
     start = slash + 1;
   }
-  return kept;
+  return remaining;
 }
 
 bool has_several_allocators(const std::vector<FamilySummary>& families) {

@@ -8,9 +8,9 @@
 namespace paybench::simulator {
 namespace {
 
-// Longest location and problem kept in full. Both quote the input (a column name, a JSON token
-// that nlohmann's parser read), which in a hostile file can be megabytes long; the messages that
-// paybench writes itself stay well below these lengths.
+// Maximum lengths of a location and a problem kept in full. Both can quote the input (a column
+// name, a JSON token that nlohmann's parser read), which in a hostile file can be megabytes long.
+// The messages that paybench writes itself stay well below these lengths.
 constexpr std::size_t kMaxLocationBytes = 120;
 constexpr std::size_t kMaxProblemBytes = 500;
 

@@ -60,8 +60,8 @@ std::string read_file_text(const fs::path& path) {
   std::vector<char> chunk(kChunkBytes);
   while (file) {
     const std::size_t room = kMaxScenarioFileBytes - content.size();
-    const std::size_t wanted = room >= kChunkBytes ? kChunkBytes : room + 1;
-    file.read(chunk.data(), static_cast<std::streamsize>(wanted));
+    const std::size_t request_bytes = room >= kChunkBytes ? kChunkBytes : room + 1;
+    file.read(chunk.data(), static_cast<std::streamsize>(request_bytes));
     content.append(chunk.data(), static_cast<std::size_t>(file.gcount()));
     if (content.size() > kMaxScenarioFileBytes) fail_too_large(path, "longer");
   }

@@ -27,8 +27,8 @@ std::size_t run_heap_profile_pass(const RunOptions& options,
 
 // In the pass's child (options.heap_profile_output is set): measures the instances of `plan`
 // with the heap profiler recording, each workload in a child of its own unless --no-isolation
-// or --workload is given, writes the profile files and the result with heap_profile set to
-// options.result_file, and returns the exit code. Throws UsageError when the heap profiler is
+// or --workload is given. Writes the profile files, and the result with heap_profile set, to
+// options.result_file, then returns the exit code. Throws UsageError when the heap profiler is
 // not loaded.
 int record_heap_profiles(const RunOptions& options, const RunPlan& plan);
 

@@ -235,7 +235,7 @@ int run_run_command(const RunOptions& requested_options, const std::string& comm
 
   // A child of an allocator matrix writes only its result and its CPU profiles, in a
   // directory of its allocator; the parent does the rest. A workload's child records the CPU
-  // profiles where its parent says and leaves their conversion to the parent.
+  // profiles at the paths its parent passes and leaves their conversion to the parent.
   if (!options.result_file.empty()) {
     const bool is_workload_child = !options.workload.empty();
     if (is_workload_child) record_uncaught_exceptions_for(options.result_file);

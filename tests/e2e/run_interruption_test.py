@@ -1,6 +1,6 @@
-"""paybench run under SIGINT, SIGTERM and kill -9: an interrupted run writes a valid partial
-result and report and exits with 130 or 143, a second Ctrl-C exits at once, and a killed run
-leaves either the old files or the new ones, never a truncated one.
+"""paybench run under SIGINT, SIGTERM and kill -9. An interrupted run writes a valid partial
+result and report and exits with 130 or 143. A second Ctrl-C exits at once. A killed run leaves
+either the old files or the new ones, never a truncated one.
 
 Runs paybench_reliability, a build of the command line with test workloads (tests/reliability):
 reliability/slow and reliability/hang print "reliability/<name>: started in process <pid>" on
@@ -24,7 +24,7 @@ from paybench_cli import FAST_RUN, SCHEMA, scratch_directory
 
 RELIABILITY = os.environ["PAYBENCH_RELIABILITY"]
 
-# Longest wait for a workload to start or a run to end; the runs take a few seconds.
+# Maximum wait for a workload to start or a run to end. The runs take a few seconds.
 WAIT_SECONDS = 120
 STARTED = re.compile(r"reliability/(\w+): started in process (\d+)")
 TWO_REPETITIONS = re.compile(r"reliability/batched: finished two repetitions in process (\d+)")

@@ -1,7 +1,7 @@
-// Workloads that fail the way real code can fail, for the tests of isolation and interruption:
-// a segmentation fault, an abort, an exception that no handler catches, an early exit and a
-// hang, each next to a variant that works, and two workloads that work: `basic`, which is
-// quick, and `slow`, which takes as long as --min-time requests.
+// Workloads that fail the way real code can fail, for the tests of isolation and interruption.
+// They segfault, abort, throw an exception that no handler catches, exit early and hang, each
+// next to a variant that works. Two more work: `basic`, which is quick, and `slow`, which takes
+// as long as --min-time requests.
 //
 // A failing variant fails on its first call. The `hang` and `slow` variants print one line to
 // stderr when they start, "reliability/<workload>: started in process <pid>", so that a test

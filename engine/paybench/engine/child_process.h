@@ -29,7 +29,7 @@ struct ChildLimits {
   std::optional<std::chrono::duration<double>> interruption_grace;
 };
 
-// How a child process ended.
+// The end of a child process: its exit code, the signal that killed it, or a timeout.
 struct ChildExit {
   enum class Reason {
     kExited,    // it returned from main or called exit(): see exit_code
@@ -76,8 +76,8 @@ int run_self_under(const std::vector<std::string>& launcher,
                    const std::vector<std::string>& arguments,
                    const std::vector<std::string>& environment);
 
-// In a child that a paybench started (kParentPidVariable is set): asks the kernel to kill this
-// process with SIGKILL when the parent ends, and ends it at once if the parent has ended
+// In a child that a paybench started (kParentPidVariable is set): requests that the kernel kill
+// this process with SIGKILL when the parent ends, and ends it at once if the parent has ended
 // already, so that a `kill -9` of the parent leaves no measuring process behind. Does nothing
 // in a process that no paybench started.
 void end_with_parent();

@@ -6,7 +6,7 @@
 // to the child's process group (see child_process.h), so the child stops the same way.
 // A second signal ends the process at once with exit code 128 + signal number, after killing
 // the process group of the child it waits for, if any, with SIGKILL. Before it exits it prints
-// one line on stderr, which tells whether the command had started to write its result and
+// one line on stderr, which states whether the command had started to write its result and
 // report.
 #pragma once
 

@@ -12,7 +12,7 @@ namespace paybench::reports {
 // the ratio against the baseline with its interval and verdict ("0.31x [0.30, 0.33] faster").
 // Baseline rows read "baseline"; instances whose runs failed show the error message. An
 // allocator column appears when the runs name an allocator. An interrupted run
-// (context.interrupted) says so under the heading.
+// (context.interrupted) has a note under the heading.
 //
 // With `use_color`, verdicts, errors and headings get ANSI colours; without it the text has no
 // escape sequence at all. The caller decides (a terminal on stdout and NO_COLOR unset). Control
